@@ -1,0 +1,48 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers.js';
+
+describe('etlctl pipeline validate / compile', () => {
+  it('validates the example pipelines', () => {
+    const r = runCli(['pipeline', 'validate', 'pipelines/']);
+    expect(r.stderr).not.toMatch(/error ETL/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ok\s+pipelines\/enrollments\.yaml/);
+  });
+
+  it('compiles to byte-identical files twice with a fixed start', () => {
+    const a = tempDir();
+    const b = tempDir();
+    for (const dir of [a, b]) {
+      const r = runCli(['pipeline', 'compile', 'pipelines/', '-o', dir, '--start', '2026-01-01T01:00:00']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const files = readdirSync(a).sort();
+    expect(files).toContain('enrollments.json');
+    expect(readdirSync(b).sort()).toEqual(files);
+    for (const f of files) expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
+  });
+
+  it('writes the API format on request', () => {
+    const dir = tempDir();
+    const r = runCli(['pipeline', 'compile', 'pipelines/enrollments.yaml', '-o', dir, '--format', 'api', '--start', '2026-01-01T01:00:00']);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, 'enrollments.json'), 'utf8'));
+    expect(json.pipelineObjects.length).toBeGreaterThan(5);
+    expect(json.pipelineObjects[0].fields[0]).toHaveProperty('key');
+  });
+
+  it('exits 2 for a missing file', () => {
+    const r = runCli(['pipeline', 'validate', 'no/such.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ETL8003/);
+  });
+
+  it('prints --version and --help', () => {
+    expect(runCli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const help = runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Exit codes/);
+  });
+});
