@@ -95,9 +95,7 @@ function excerpt(d: Diagnostic, sources: SourceTexts | undefined): string[] {
 }
 
 export function formatDiagnostic(d: Diagnostic, sources?: SourceTexts): string {
-  const where = d.file
-    ? `${d.file}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ''}` : ''}: `
-    : '';
+  const where = d.file ? `${d.file}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ''}` : ''}: ` : '';
   const about = d.objectId ? ` [object ${d.objectId}${d.field ? `, field ${d.field}` : ''}]` : '';
   const lines = [`${where}${d.severity} ${d.code}: ${d.message}${about}`];
   lines.push(...excerpt(d, sources));

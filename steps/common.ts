@@ -3,7 +3,12 @@ import type { JsonSchema } from './types.js';
 
 export const COMMON_STEP_KEYS: Record<string, JsonSchema> = {
   step_type: { type: 'string', description: 'the step type, e.g. extract-rds' },
-  name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'step id, prefix of its object ids' },
+  name: {
+    type: 'string',
+    minLength: 1,
+    pattern: '^[A-Za-z0-9_.-]+$',
+    description: 'step id, prefix of its object ids',
+  },
   description: { type: 'string' },
   depends_on: {
     description: 'earlier steps this one runs after; [] means no ordering',
@@ -35,7 +40,13 @@ export const COMMON_STEP_KEYS: Record<string, JsonSchema> = {
  * backslash escapes (a backslash before a tab, newline, CR or backslash), NULL written as \N.
  * COMPUPDATE/STATUPDATE OFF as Dataduct did (PR #149).
  */
-export const TSV_COPY_OPTIONS = ["DELIMITER '\\t'", 'ESCAPE', "NULL AS '\\\\N'", 'COMPUPDATE OFF', 'STATUPDATE OFF'];
+export const TSV_COPY_OPTIONS = [
+  "DELIMITER '\\t'",
+  'ESCAPE',
+  "NULL AS '\\\\N'",
+  'COMPUPDATE OFF',
+  'STATUPDATE OFF',
+];
 
 /** `script_arguments` as Dataduct takes them: a string, a list, or `{k: v}` items meaning `--k=v`. */
 export const SCRIPT_ARGUMENTS: JsonSchema = {
@@ -43,7 +54,12 @@ export const SCRIPT_ARGUMENTS: JsonSchema = {
     { type: 'string' },
     {
       type: 'array',
-      items: { anyOf: [{ type: ['string', 'number', 'boolean'] }, { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } }] },
+      items: {
+        anyOf: [
+          { type: ['string', 'number', 'boolean'] },
+          { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+        ],
+      },
     },
   ],
 };
@@ -54,7 +70,8 @@ export function scriptArguments(v: unknown, substitute: (s: string) => string = 
   const out: string[] = [];
   for (const item of items) {
     if (item !== null && typeof item === 'object') {
-      for (const [k, val] of Object.entries(item as Record<string, unknown>)) out.push(substitute(`--${k}=${String(val)}`));
+      for (const [k, val] of Object.entries(item as Record<string, unknown>))
+        out.push(substitute(`--${k}=${String(val)}`));
     } else out.push(substitute(String(item)));
   }
   return out;

@@ -49,7 +49,12 @@ const plugin: StepPlugin = {
     if (!table || !target) return;
     const { options, unknown } = copyOptionsFromArguments(scriptArguments(ctx.params.script_arguments));
     for (const u of unknown)
-      ctx.error('ETL1020', `unknown script argument '${u}' for create-load-redshift`, ['script_arguments'], 'known: --max_error=N, --replace_invalid_char=C, --no_escape, --gzip, --truncate_columns, --command_options=…');
+      ctx.error(
+        'ETL1020',
+        `unknown script argument '${u}' for create-load-redshift`,
+        ['script_arguments'],
+        'known: --max_error=N, --replace_invalid_char=C, --no_escape, --gzip, --truncate_columns, --command_options=…',
+      );
     const node = ctx.add('Table', {
       type: 'RedshiftDataNode',
       database: ref(target.id),

@@ -14,7 +14,10 @@ const plugin: StepPlugin = {
       table: { type: 'string', description: 'table to extract (SELECT * FROM table)' },
       sql: { type: 'string', description: 'query to extract' },
       host_name: { type: 'string', description: 'source connection name (Dataduct: the alias under mysql:)' },
-      database: { type: 'string', description: 'database name on that host, when it differs from the connection' },
+      database: {
+        type: 'string',
+        description: 'database name on that host, when it differs from the connection',
+      },
       splits: { type: 'integer', minimum: 1, description: 'number of output files' },
     },
     required: ['host_name'],

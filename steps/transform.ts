@@ -12,18 +12,30 @@ export const TRANSFORM_PARAMS: Record<string, JsonSchema> = {
   command: { type: 'string', description: 'shell command' },
   script: { type: 'string', description: 'local script file, uploaded on activate' },
   script_uri: { type: 'string', description: 'script already on S3' },
-  script_directory: { type: 'string', description: 'local folder of scripts, uploaded; run script_name from it' },
+  script_directory: {
+    type: 'string',
+    description: 'local folder of scripts, uploaded; run script_name from it',
+  },
   script_name: { type: 'string', description: 'the script to run inside script_directory' },
   script_arguments: SCRIPT_ARGUMENTS,
   no_output: { type: 'boolean', description: 'the step writes no S3 output' },
   no_input: { type: 'boolean', description: 'the step reads no S3 input' },
   resource_type: { type: 'string', enum: ['ec2', 'emr'] },
-  additional_s3_files: { type: 'array', items: { type: 'string' }, description: 'extra S3 files staged as inputs' },
+  additional_s3_files: {
+    type: 'array',
+    items: { type: 'string' },
+    description: 'extra S3 files staged as inputs',
+  },
 };
 
-export function compileTransform(ctx: StepContext, extraArgs: string[] = [], forceNoOutput = false): StepOutput {
+export function compileTransform(
+  ctx: StepContext,
+  extraArgs: string[] = [],
+  forceNoOutput = false,
+): StepOutput {
   const p = ctx.params;
-  const substitute = (s: string) => s.replace(/\{S3_BASE_PATH\}/g, ctx.b.s3Uri('data', '').replace(/\/$/, ''));
+  const substitute = (s: string) =>
+    s.replace(/\{S3_BASE_PATH\}/g, ctx.b.s3Uri('data', '').replace(/\/$/, ''));
   const args = [...scriptArguments(p.script_arguments, substitute), ...extraArgs];
   const inputs = p.no_input === true ? [] : [...ctx.inputs];
   for (const [i, uri] of ((p.additional_s3_files as string[] | undefined) ?? []).entries()) {
@@ -38,7 +50,9 @@ export function compileTransform(ctx: StepContext, extraArgs: string[] = [], for
   }
   if (ctx.str('script_directory')) {
     if (!ctx.str('script_name')) {
-      ctx.error('ETL1017', 'script_directory needs script_name: the script to run from that folder', ['script_directory']);
+      ctx.error('ETL1017', 'script_directory needs script_name: the script to run from that folder', [
+        'script_directory',
+      ]);
       return {};
     }
     const dirInput = ctx.s3Node('ScriptDirectory', { path: ctx.str('script_directory'), directory: true });
@@ -58,13 +72,24 @@ export function compileTransform(ctx: StepContext, extraArgs: string[] = [], for
     const base = ctx.str('output_path') ?? ctx.dataPath('output');
     output = ctx.s3Node('Output', { path: base, directory: true, format: 'tsv' });
     fields.output = [ref(output)];
-    const names = p.output_node === undefined ? [] : Array.isArray(p.output_node) ? p.output_node.map(String) : [String(p.output_node)];
+    const names =
+      p.output_node === undefined
+        ? []
+        : Array.isArray(p.output_node)
+          ? p.output_node.map(String)
+          : [String(p.output_node)];
     for (const n of names) {
-      namedOutputs[n] = ctx.s3Node(`Output_${n}`, { path: `${base.replace(/\/?$/, '/')}${n}/`, directory: true, format: 'tsv' });
+      namedOutputs[n] = ctx.s3Node(`Output_${n}`, {
+        path: `${base.replace(/\/?$/, '/')}${n}/`,
+        directory: true,
+        format: 'tsv',
+      });
     }
   }
   fields.stage = inputs.length > 0 || output ? 'true' : undefined;
-  ctx.activity('Transform', 'ShellCommandActivity', fields, { resource: p.resource_type === 'emr' ? 'emr' : 'ec2' });
+  ctx.activity('Transform', 'ShellCommandActivity', fields, {
+    resource: p.resource_type === 'emr' ? 'emr' : 'ec2',
+  });
   return { output, namedOutputs };
 }
 

@@ -38,7 +38,12 @@ export function compileUpsert(ctx: StepContext, variant: UpsertVariant = {}): vo
     if (src) {
       source = `SELECT * FROM ${src.fullName}`;
       if (dest && src.columns.length > dest.columns.length)
-        ctx.error('ETL3110', `source ${src.fullName} has ${src.columns.length} columns, more than destination ${dest.fullName} (${dest.columns.length})`, ['source'], 'the source columns must be a subset of the destination columns');
+        ctx.error(
+          'ETL3110',
+          `source ${src.fullName} has ${src.columns.length} columns, more than destination ${dest.fullName} (${dest.columns.length})`,
+          ['source'],
+          'the source columns must be a subset of the destination columns',
+        );
     }
   } else if (ctx.str('sql')) source = String(ctx.str('sql')).trim().replace(/;\s*$/, '');
   else if (ctx.str('script')) {
@@ -49,7 +54,12 @@ export function compileUpsert(ctx: StepContext, variant: UpsertVariant = {}): vo
   const enforce = ctx.params.enforce_primary_key !== false;
   const deleteAll = variant.deleteExisting ?? ctx.params.delete_existing === true;
   if (dest.primaryKey.length === 0 && !deleteAll) {
-    ctx.error('ETL3111', `destination ${dest.fullName} has no primary key, so ${ctx.step.type} cannot match rows`, ['destination'], 'add PRIMARY KEY (…) to the table definition, or use reload / delete_existing: true');
+    ctx.error(
+      'ETL3111',
+      `destination ${dest.fullName} has no primary key, so ${ctx.step.type} cannot match rows`,
+      ['destination'],
+      'add PRIMARY KEY (…) to the table definition, or use reload / delete_existing: true',
+    );
     return;
   }
   let filter = ctx.str('filter_clause');
@@ -65,7 +75,9 @@ export function compileUpsert(ctx: StepContext, variant: UpsertVariant = {}): vo
     if (!h) return;
     const cols = h.columns.map((c) => c.name);
     if (!cols.includes('effective_ts') || !cols.includes('expiration_ts')) {
-      ctx.error('ETL3112', `history table ${h.fullName} needs effective_ts and expiration_ts columns`, ['history']);
+      ctx.error('ETL3112', `history table ${h.fullName} needs effective_ts and expiration_ts columns`, [
+        'history',
+      ]);
       return;
     }
     historySql = ctx.render('history.sql', {

@@ -16,14 +16,25 @@ export function registerConfigCommands(program: Command): void {
     const rows: { key: string; value: string; source: string }[] = [];
     for (const [k, v] of [...cfg.values.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       if (key && k !== key && !k.startsWith(key + '.')) continue;
-      const value = isSecretKey(k) && !/^\$\{(env|file):[^}]+\}$/.test(String(v.value)) ? '<redacted>' : JSON.stringify(v.value);
+      const value =
+        isSecretKey(k) && !/^\$\{(env|file):[^}]+\}$/.test(String(v.value))
+          ? '<redacted>'
+          : JSON.stringify(v.value);
       rows.push({ key: k, value, source: v.source });
     }
     if (flags.json) {
-      out(JSON.stringify({ file: cfg.file ?? null, mode: cfg.mode ?? null, target: cfg.target, values: rows }, null, 2));
+      out(
+        JSON.stringify(
+          { file: cfg.file ?? null, mode: cfg.mode ?? null, target: cfg.target, values: rows },
+          null,
+          2,
+        ),
+      );
       return;
     }
-    out(`config: ${cfg.file ?? '(embedded defaults)'}${cfg.mode ? `, mode ${cfg.mode}` : ''}, target ${cfg.target}`);
+    out(
+      `config: ${cfg.file ?? '(embedded defaults)'}${cfg.mode ? `, mode ${cfg.mode}` : ''}, target ${cfg.target}`,
+    );
     if (rows.length === 0) out(key ? `no config value under '${key}'` : 'no values');
     const width = Math.min(48, Math.max(...rows.map((r) => r.key.length), 3));
     for (const r of rows) out(`${r.key.padEnd(width)}  ${r.value}  (${r.source})`);

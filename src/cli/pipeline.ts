@@ -41,7 +41,9 @@ async function compileForCli(files: string[], flags: CompileFlags) {
 }
 
 export function registerPipelineCommands(program: Command): void {
-  const pipeline = program.command('pipeline').description('validate, compile, draw, activate and inspect pipelines');
+  const pipeline = program
+    .command('pipeline')
+    .description('validate, compile, draw, activate and inspect pipelines');
 
   withScheduleOptions(
     withCommonOptions(
@@ -64,10 +66,15 @@ export function registerPipelineCommands(program: Command): void {
         const ok = !hasErrors(p.diagnostics);
         const warnings = p.diagnostics.filter((d) => d.severity === 'warning').length;
         const objects = p.definition?.objects.length ?? 0;
-        out(`${ok ? 'ok  ' : 'FAIL'} ${p.file}${ok ? ` (${objects} objects${warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : ''})` : ''}`);
+        out(
+          `${ok ? 'ok  ' : 'FAIL'} ${p.file}${ok ? ` (${objects} objects${warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : ''})` : ''}`,
+        );
       }
       const failed = result.pipelines.filter((p) => hasErrors(p.diagnostics)).length;
-      if (failed > 0) err(`${failed} of ${result.pipelines.length} pipeline${result.pipelines.length > 1 ? 's' : ''} failed validation`);
+      if (failed > 0)
+        err(
+          `${failed} of ${result.pipelines.length} pipeline${result.pipelines.length > 1 ? 's' : ''} failed validation`,
+        );
     });
 
   withScheduleOptions(
@@ -79,7 +86,11 @@ export function registerPipelineCommands(program: Command): void {
     ),
   )
     .requiredOption('-o, --out <dir>', 'output folder for <name>.json')
-    .addOption(new Option('--format <format>', 'definition-file or API format').choices(['file', 'api']).default('file'))
+    .addOption(
+      new Option('--format <format>', 'definition-file or API format')
+        .choices(['file', 'api'])
+        .default('file'),
+    )
     .option('--start <iso>', 'schedule start (default: the latest load time)')
     .action(async (paths: string[], flags: CompileFlags & { out: string; format: 'file' | 'api' }) => {
       const { stringifyDefinition } = await import('../definition/json.js');

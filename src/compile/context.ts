@@ -94,12 +94,17 @@ export class DefinitionBuilder {
   s3Uri(area: 'data' | 'logs' | 'assets', rest: string): string {
     const bucket = this.config.aws.s3Bucket ?? 'etlctl-local';
     const base = this.config.aws.s3BasePath.replace(/^\/+|\/+$/g, '');
-    const parts = [bucket, base, area, area === 'assets' ? '' : this.pipeline.name, rest].filter((p) => p !== '');
+    const parts = [bucket, base, area, area === 'assets' ? '' : this.pipeline.name, rest].filter(
+      (p) => p !== '',
+    );
     return 's3://' + parts.join('/').replace(/\/+/g, '/');
   }
 
   addAsset(kind: string, name: string, source: { localPath?: string; content?: string }): string {
-    const bytes = source.content !== undefined ? Buffer.from(source.content, 'utf8') : readFileSync(source.localPath as string);
+    const bytes =
+      source.content !== undefined
+        ? Buffer.from(source.content, 'utf8')
+        : readFileSync(source.localPath as string);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const uri = this.s3Uri('assets', `${sha256.slice(0, 16)}/${name}`);
     if (!this.assets.has(uri)) this.assets.set(uri, { uri, sha256, kind, ...source });
@@ -113,7 +118,10 @@ export class DefinitionBuilder {
     if (!this.parameters.has(id)) {
       this.parameters.set(id, {
         id,
-        attributes: { type: 'String', description: `Password of database connection '${db.name}' (supplied at activation)` },
+        attributes: {
+          type: 'String',
+          description: `Password of database connection '${db.name}' (supplied at activation)`,
+        },
       });
       this.secrets[id] = describeSecret(db.password);
     }
@@ -151,7 +159,8 @@ export class DefinitionBuilder {
       fields = {
         type: 'JdbcDatabase',
         connectionString:
-          db.connectionString ?? `jdbc:${db.engine === 'mysql' ? 'mysql' : 'postgresql'}://${host}:${port}/${db.database ?? ''}`,
+          db.connectionString ??
+          `jdbc:${db.engine === 'mysql' ? 'mysql' : 'postgresql'}://${host}:${port}/${db.database ?? ''}`,
         jdbcDriverClass: db.engine === 'mysql' ? 'com.mysql.jdbc.Driver' : 'org.postgresql.Driver',
         ...common,
       };
@@ -262,8 +271,12 @@ export class StepContext {
     fields: Record<string, FieldValue | undefined>,
     opts: { after?: string[]; resource?: 'ec2' | 'emr' | 'none' } = {},
   ): string {
-    const resource = opts.resource ?? (type === 'EmrActivity' || type === 'HiveActivity' || type === 'PigActivity' ? 'emr' : 'ec2');
-    const deps = opts.after ?? (this.activities.length === 0 ? this.after : [this.activities[this.activities.length - 1]]);
+    const resource =
+      opts.resource ??
+      (type === 'EmrActivity' || type === 'HiveActivity' || type === 'PigActivity' ? 'emr' : 'ec2');
+    const deps =
+      opts.after ??
+      (this.activities.length === 0 ? this.after : [this.activities[this.activities.length - 1]]);
     const p = this.pipeline;
     const lateAfter = this.str('late_after') ?? p.lateAfter ?? this.config.defaults.lateAfter;
     const common: Record<string, FieldValue | undefined> = {
@@ -319,32 +332,41 @@ export class StepContext {
   dataFormat(kind: 'tsv' | 'csv'): string {
     const id = kind === 'tsv' ? 'TsvFormat' : 'CsvFormat';
     if (!this.b.get(id)) {
-      this.b.add(
-        id,
-        kind === 'tsv' ? { type: 'TSV', escapeChar: '\\' } : { type: 'CSV' },
-        { file: this.pipeline.file.path, line: 1, column: 1 },
-      );
+      this.b.add(id, kind === 'tsv' ? { type: 'TSV', escapeChar: '\\' } : { type: 'CSV' }, {
+        file: this.pipeline.file.path,
+        line: 1,
+        column: 1,
+      });
     }
     return id;
   }
 
   /** `s3://bucket/base/data/<pipeline>/[<scheduled time>/]<step>/<sub>/` */
   dataPath(sub: string): string {
-    const stamp = this.pipeline.frequency.kind === 'periodic' ? "#{format(@scheduledStartTime,'YYYYMMdd-HH-mm-ss')}/" : '';
+    const stamp =
+      this.pipeline.frequency.kind === 'periodic'
+        ? "#{format(@scheduledStartTime,'YYYYMMdd-HH-mm-ss')}/"
+        : '';
     const step = this.step.name.replace(/\./g, '_');
     return this.b.s3Uri('data', `${stamp}${step}/${sub}/`);
   }
 
   /** The database object for a named connection (param `key`, else the default warehouse). */
-  database(key: string, opts: { engines?: string[]; fallbackToWarehouse?: boolean } = {}): { id: string; db: DatabaseConfig } | undefined {
-    const name = this.str(key) ?? (opts.fallbackToWarehouse !== false ? this.config.defaults.warehouse : undefined);
+  database(
+    key: string,
+    opts: { engines?: string[]; fallbackToWarehouse?: boolean } = {},
+  ): { id: string; db: DatabaseConfig } | undefined {
+    const name =
+      this.str(key) ?? (opts.fallbackToWarehouse !== false ? this.config.defaults.warehouse : undefined);
     const names = Object.keys(this.config.databases);
     if (!name) {
       this.error(
         'ETL2020',
         `step '${this.step.name}' needs a database: set '${key}' or defaults.warehouse in the config`,
         [],
-        names.length ? `configured databases: ${names.join(', ')}` : 'add a `databases:` section to the config',
+        names.length
+          ? `configured databases: ${names.join(', ')}`
+          : 'add a `databases:` section to the config',
       );
       return undefined;
     }
@@ -428,7 +450,10 @@ export class StepContext {
 
   error(code: string, message: string, key: KeyPath = [], hint?: string): void {
     this.b.diagnostics.push(
-      this.pipeline.file.at([...this.step.path, ...key], code, message, { hint, field: key.join('.') || undefined }),
+      this.pipeline.file.at([...this.step.path, ...key], code, message, {
+        hint,
+        field: key.join('.') || undefined,
+      }),
     );
   }
 

@@ -60,13 +60,20 @@ export function etlctlVersion(): string {
 }
 
 /** Expand files and folders into pipeline files (.yaml/.yml), sorted for stable output. */
-export function expandPipelinePaths(paths: string[], cwd: string): { files: string[]; diagnostics: Diagnostic[] } {
+export function expandPipelinePaths(
+  paths: string[],
+  cwd: string,
+): { files: string[]; diagnostics: Diagnostic[] } {
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const p of paths) {
     const abs = resolve(cwd, p);
     if (!existsSync(abs)) {
-      diagnostics.push(diag('ETL8003', `no such file or folder: ${p}`, { hint: 'check the path (pipelines are .yaml or .yml files)' }));
+      diagnostics.push(
+        diag('ETL8003', `no such file or folder: ${p}`, {
+          hint: 'check the path (pipelines are .yaml or .yml files)',
+        }),
+      );
       continue;
     }
     if (statSync(abs).isDirectory()) {
@@ -91,7 +98,13 @@ export function compileFiles(paths: string[], opts: CompileFileOptions = {}): Co
   if (diagnostics.length > 0) throw new EtlError(diagnostics, ExitCode.USAGE);
   const config =
     opts.config ??
-    loadConfig({ configPath: opts.configPath, mode: opts.mode, env: opts.env, cwd, overrides: opts.overrides });
+    loadConfig({
+      configPath: opts.configPath,
+      mode: opts.mode,
+      env: opts.env,
+      cwd,
+      overrides: opts.overrides,
+    });
   const sources = new Map(config.sources);
   const now = opts.now ?? new Date();
   const version = etlctlVersion();
@@ -111,7 +124,8 @@ export function compileFiles(paths: string[], opts: CompileFileOptions = {}): Co
     });
     // Table definitions and other files read during compile, for excerpts.
     for (const d of r.diagnostics) {
-      if (d.file && !sources.has(d.file) && existsSync(resolve(cwd, d.file))) sources.set(d.file, readFileSync(resolve(cwd, d.file), 'utf8'));
+      if (d.file && !sources.has(d.file) && existsSync(resolve(cwd, d.file)))
+        sources.set(d.file, readFileSync(resolve(cwd, d.file), 'utf8'));
     }
     return { file: display, definition: r.definition, diagnostics: r.diagnostics };
   });
@@ -122,11 +136,21 @@ export function compileFiles(paths: string[], opts: CompileFileOptions = {}): Co
 export async function compilePipelineFile(
   path: string,
   opts: CompileFileOptions = {},
-): Promise<{ definition?: Definition; diagnostics: Diagnostic[]; sources: Map<string, string>; config?: ResolvedConfig }> {
+): Promise<{
+  definition?: Definition;
+  diagnostics: Diagnostic[];
+  sources: Map<string, string>;
+  config?: ResolvedConfig;
+}> {
   try {
     const r = compileFiles([path], opts);
     const p = r.pipelines[0];
-    return { definition: p?.definition, diagnostics: p?.diagnostics ?? [], sources: r.sources, config: r.config };
+    return {
+      definition: p?.definition,
+      diagnostics: p?.diagnostics ?? [],
+      sources: r.sources,
+      config: r.config,
+    };
   } catch (e) {
     if (e instanceof EtlError && e.exitCode !== ExitCode.USAGE && e.exitCode !== ExitCode.ENVIRONMENT)
       return { diagnostics: e.diagnostics, sources: new Map() };

@@ -21,7 +21,15 @@ import { isRecord, YamlFile } from '../spec/yaml.js';
 import type { PipelineInfo, StepSpec } from './context.js';
 import { DefinitionBuilder, pascal, StepContext } from './context.js';
 import type { Frequency } from './schedule.js';
-import { computeStart, formatDateTime, parseFrequency, parseLoadTime, parseStart, parseTimeDelta, periodString } from './schedule.js';
+import {
+  computeStart,
+  formatDateTime,
+  parseFrequency,
+  parseLoadTime,
+  parseStart,
+  parseTimeDelta,
+  periodString,
+} from './schedule.js';
 
 export interface CompileOptions {
   config: ResolvedConfig;
@@ -57,7 +65,12 @@ interface StepRecord {
 const FREQ_HINT =
   'use one-time, on-demand, hourly, N-hours, daily, N-days, weekly, N-weeks, or a period like "30 minutes"';
 
-export function compilePipelineText(displayPath: string, absPath: string, text: string, opts: CompileOptions): CompileResult {
+export function compilePipelineText(
+  displayPath: string,
+  absPath: string,
+  text: string,
+  opts: CompileOptions,
+): CompileResult {
   const parsed = parsePipelineText(displayPath, text);
   const { file } = parsed;
   const diagnostics = [...parsed.diagnostics];
@@ -69,12 +82,19 @@ export function compilePipelineText(displayPath: string, absPath: string, text: 
   const cfg = opts.config;
 
   // Frequency and schedule.
-  const freqRaw = opts.frequency ?? cfg.defaults.frequencyOverride ?? (typeof raw.frequency === 'string' ? raw.frequency : 'one-time');
+  const freqRaw =
+    opts.frequency ??
+    cfg.defaults.frequencyOverride ??
+    (typeof raw.frequency === 'string' ? raw.frequency : 'one-time');
   const frequency = parseFrequency(freqRaw);
   if (!frequency) {
     diagnostics.push(
       opts.frequency || cfg.defaults.frequencyOverride
-        ? diag('ETL1010', `unsupported frequency '${freqRaw}' (from ${opts.frequency ? '--frequency' : 'defaults.frequency_override'})`, { hint: FREQ_HINT })
+        ? diag(
+            'ETL1010',
+            `unsupported frequency '${freqRaw}' (from ${opts.frequency ? '--frequency' : 'defaults.frequency_override'})`,
+            { hint: FREQ_HINT },
+          )
         : file.at(['frequency'], 'ETL1010', `unsupported frequency '${freqRaw}'`, { hint: FREQ_HINT }),
     );
   }
@@ -83,25 +103,45 @@ export function compilePipelineText(displayPath: string, absPath: string, text: 
   if (!load) {
     diagnostics.push(
       raw.load_time !== undefined
-        ? file.at(['load_time'], 'ETL1011', `load_time must be HH:MM (24-hour, UTC), got '${String(loadRaw)}'`, {
-            hint: 'for example load_time: "01:30"',
-          })
+        ? file.at(
+            ['load_time'],
+            'ETL1011',
+            `load_time must be HH:MM (24-hour, UTC), got '${String(loadRaw)}'`,
+            {
+              hint: 'for example load_time: "01:30"',
+            },
+          )
         : diag('ETL1011', `defaults.load_time must be HH:MM, got '${String(loadRaw)}'`),
     );
   }
   let deltaMs = 0;
   if (opts.timeDelta !== undefined) {
     const d = parseTimeDelta(opts.timeDelta);
-    if (d === undefined) diagnostics.push(diag('ETL8001', `cannot read time delta '${opts.timeDelta}'`, { hint: 'use forms like 2d, 6h, 90m, 1w or 1d12h' }));
+    if (d === undefined)
+      diagnostics.push(
+        diag('ETL8001', `cannot read time delta '${opts.timeDelta}'`, {
+          hint: 'use forms like 2d, 6h, 90m, 1w or 1d12h',
+        }),
+      );
     else deltaMs = opts.backfill ? -Math.abs(d) : d;
   }
   let start: Date | undefined;
   if (opts.start !== undefined) {
     start = parseStart(opts.start);
-    if (!start) diagnostics.push(diag('ETL8002', `--start must be an ISO date-time like 2026-01-01T01:00:00, got '${opts.start}'`));
+    if (!start)
+      diagnostics.push(
+        diag('ETL8002', `--start must be an ISO date-time like 2026-01-01T01:00:00, got '${opts.start}'`),
+      );
   } else if (typeof raw.start === 'string') {
     start = parseStart(raw.start);
-    if (!start) diagnostics.push(file.at(['start'], 'ETL1012', `start must be an ISO date-time like 2026-01-01T01:00:00, got '${raw.start}'`));
+    if (!start)
+      diagnostics.push(
+        file.at(
+          ['start'],
+          'ETL1012',
+          `start must be an ISO date-time like 2026-01-01T01:00:00, got '${raw.start}'`,
+        ),
+      );
   }
   if (start) start = new Date(start.getTime() + deltaMs);
 
@@ -124,12 +164,16 @@ export function compilePipelineText(displayPath: string, absPath: string, text: 
 
   if (!cfg.aws.s3Bucket && cfg.target === 'aws') {
     b.diagnostics.push(
-      diag('ETL2030', 'the config has no aws.s3_bucket, which this pipeline needs for its data, logs and assets', {
-        file: file.path,
-        line: top.line,
-        column: top.column,
-        hint: `set aws.s3_bucket in ${cfg.file ? cfg.file : 'the config'} (Dataduct layout: etl.S3_ETL_BUCKET)`,
-      }),
+      diag(
+        'ETL2030',
+        'the config has no aws.s3_bucket, which this pipeline needs for its data, logs and assets',
+        {
+          file: file.path,
+          line: top.line,
+          column: top.column,
+          hint: `set aws.s3_bucket in ${cfg.file ? cfg.file : 'the config'} (Dataduct layout: etl.S3_ETL_BUCKET)`,
+        },
+      ),
     );
   }
 
@@ -160,11 +204,31 @@ export function compilePipelineText(displayPath: string, absPath: string, text: 
     );
   }
   const failureTopic = info.topicArn ?? cfg.alerts.failureTopic;
-  if (failureTopic) addAlarm(b, 'FailureAlarm', failureTopic, `etlctl: ${pipelineName} failed`, failureMessage(pipelineName), file, raw.topic_arn !== undefined ? ['topic_arn'] : ['name']);
+  if (failureTopic)
+    addAlarm(
+      b,
+      'FailureAlarm',
+      failureTopic,
+      `etlctl: ${pipelineName} failed`,
+      failureMessage(pipelineName),
+      file,
+      raw.topic_arn !== undefined ? ['topic_arn'] : ['name'],
+    );
   const lateTopic = cfg.alerts.lateTopic ?? failureTopic;
-  if (lateTopic) addAlarm(b, 'LateAlarm', lateTopic, `etlctl: ${pipelineName} is late`, lateMessage(pipelineName), file, ['name']);
+  if (lateTopic)
+    addAlarm(b, 'LateAlarm', lateTopic, `etlctl: ${pipelineName} is late`, lateMessage(pipelineName), file, [
+      'name',
+    ]);
   if (cfg.alerts.warningTopic)
-    addAlarm(b, 'WarningAlarm', cfg.alerts.warningTopic, `etlctl: ${pipelineName} QA warning`, warningMessage(pipelineName), file, ['name']);
+    addAlarm(
+      b,
+      'WarningAlarm',
+      cfg.alerts.warningTopic,
+      `etlctl: ${pipelineName} QA warning`,
+      warningMessage(pipelineName),
+      file,
+      ['name'],
+    );
 
   // Steps.
   const records = new Map<string, StepRecord>();
@@ -176,22 +240,38 @@ export function compilePipelineText(displayPath: string, absPath: string, text: 
   const counters = new Map<string, number>();
   let teardownAfter: string[] = [];
 
-  const compileStep = (stepRaw: unknown, path: KeyPath, index: number, kind: 'bootstrap' | 'step' | 'teardown') => {
+  const compileStep = (
+    stepRaw: unknown,
+    path: KeyPath,
+    index: number,
+    kind: 'bootstrap' | 'step' | 'teardown',
+  ) => {
     const at = file.position(path);
     if (!isRecord(stepRaw)) {
-      b.diagnostics.push(file.at(path, 'ETL1004', 'each step must be a mapping with a step_type', { hint: 'write `- step_type: …` followed by its keys' }));
+      b.diagnostics.push(
+        file.at(path, 'ETL1004', 'each step must be a mapping with a step_type', {
+          hint: 'write `- step_type: …` followed by its keys',
+        }),
+      );
       return;
     }
     const typeName = stepRaw.step_type;
     if (typeof typeName !== 'string') {
-      b.diagnostics.push(file.at(path, 'ETL1005', `step ${index + 1} is missing required key 'step_type'`, { onKey: true, hint: `known step types: ${stepTypeNames().join(', ')}` }));
+      b.diagnostics.push(
+        file.at(path, 'ETL1005', `step ${index + 1} is missing required key 'step_type'`, {
+          onKey: true,
+          hint: `known step types: ${stepTypeNames().join(', ')}`,
+        }),
+      );
       return;
     }
     const plugin = findStep(typeName);
     if (!plugin) {
       b.diagnostics.push(
         file.at([...path, 'step_type'], 'ETL1007', `unknown step type '${typeName}'`, {
-          hint: didYouMean(typeName, [...stepTypeNames(), ...stepTypeNames().map((n) => n.replace(/-/g, '_'))]) ?? `known step types: ${stepTypeNames().join(', ')}`,
+          hint:
+            didYouMean(typeName, [...stepTypeNames(), ...stepTypeNames().map((n) => n.replace(/-/g, '_'))]) ??
+            `known step types: ${stepTypeNames().join(', ')}`,
         }),
       );
       return;
@@ -199,24 +279,49 @@ export function compilePipelineText(displayPath: string, absPath: string, text: 
     const n = counters.get(plugin.type) ?? 0;
     counters.set(plugin.type, n + 1);
     const stepName =
-      typeof stepRaw.name === 'string' ? stepRaw.name : kind === 'teardown' ? 'teardown' : kind === 'bootstrap' ? `bootstrap${index}` : `${pascal(plugin.type)}Step${n}`;
+      typeof stepRaw.name === 'string'
+        ? stepRaw.name
+        : kind === 'teardown'
+          ? 'teardown'
+          : kind === 'bootstrap'
+            ? `bootstrap${index}`
+            : `${pascal(plugin.type)}Step${n}`;
     const what = `step '${stepName}' (${plugin.type})`;
     const schemaErrors = validateWithSchema(file, path, stepRaw, stepSchema(plugin), what);
     b.diagnostics.push(...schemaErrors);
     for (const group of plugin.exactlyOne ?? []) {
       const given = group.filter((k) => stepRaw[k] !== undefined);
       if (given.length === 0)
-        b.diagnostics.push(file.at(path, 'ETL1008', `${what} needs exactly one of ${group.join(', ')}`, { onKey: true, hint: `add one of: ${group.join(', ')}` }));
+        b.diagnostics.push(
+          file.at(path, 'ETL1008', `${what} needs exactly one of ${group.join(', ')}`, {
+            onKey: true,
+            hint: `add one of: ${group.join(', ')}`,
+          }),
+        );
       else if (given.length > 1)
-        b.diagnostics.push(file.at([...path, given[1]], 'ETL1009', `${what}: ${given.join(' and ')} cannot be used together`, { onKey: true, hint: `keep only one of: ${group.join(', ')}` }));
+        b.diagnostics.push(
+          file.at([...path, given[1]], 'ETL1009', `${what}: ${given.join(' and ')} cannot be used together`, {
+            onKey: true,
+            hint: `keep only one of: ${group.join(', ')}`,
+          }),
+        );
     }
     for (const group of plugin.atMostOne ?? []) {
       const given = group.filter((k) => stepRaw[k] !== undefined);
       if (given.length > 1)
-        b.diagnostics.push(file.at([...path, given[1]], 'ETL1009', `${what}: ${given.join(' and ')} cannot be used together`, { onKey: true, hint: `keep only one of: ${group.join(', ')}` }));
+        b.diagnostics.push(
+          file.at([...path, given[1]], 'ETL1009', `${what}: ${given.join(' and ')} cannot be used together`, {
+            onKey: true,
+            hint: `keep only one of: ${group.join(', ')}`,
+          }),
+        );
     }
     if (records.has(stepName)) {
-      b.diagnostics.push(file.at([...path, 'name'], 'ETL1013', `duplicate step name '${stepName}'`, { hint: 'step names must be unique within a pipeline' }));
+      b.diagnostics.push(
+        file.at([...path, 'name'], 'ETL1013', `duplicate step name '${stepName}'`, {
+          hint: 'step names must be unique within a pipeline',
+        }),
+      );
       return;
     }
     if (schemaErrors.length > 0) return;
@@ -228,9 +333,19 @@ export function compilePipelineText(displayPath: string, absPath: string, text: 
     const refError = (key: KeyPath, target: string, what2: string) => {
       const later = steps.some((s, i) => i > index && isRecord(s) && s.name === target);
       b.diagnostics.push(
-        file.at([...path, ...key], 'ETL1014', later ? `${what2} '${target}' is a later step; a step can only refer to earlier steps` : `${what2} '${target}' is not an earlier step`, {
-          hint: later ? 'move the step, or drop the reference' : (didYouMean(target, [...records.keys(), ...namedOutputs()]) ?? `earlier steps: ${[...records.keys()].join(', ') || '(none)'}`),
-        }),
+        file.at(
+          [...path, ...key],
+          'ETL1014',
+          later
+            ? `${what2} '${target}' is a later step; a step can only refer to earlier steps`
+            : `${what2} '${target}' is not an earlier step`,
+          {
+            hint: later
+              ? 'move the step, or drop the reference'
+              : (didYouMean(target, [...records.keys(), ...namedOutputs()]) ??
+                `earlier steps: ${[...records.keys()].join(', ') || '(none)'}`),
+          },
+        ),
       );
     };
     const namedOutputs = () => order.flatMap((r) => Object.keys(r.namedOutputs));
@@ -244,7 +359,12 @@ export function compilePipelineText(displayPath: string, absPath: string, text: 
       const list = Array.isArray(stepRaw.depends_on) ? stepRaw.depends_on : [stepRaw.depends_on];
       list.forEach((d, i) => {
         const rec = records.get(String(d));
-        if (!rec) refError(Array.isArray(stepRaw.depends_on) ? ['depends_on', i] : ['depends_on'], String(d), 'depends_on');
+        if (!rec)
+          refError(
+            Array.isArray(stepRaw.depends_on) ? ['depends_on', i] : ['depends_on'],
+            String(d),
+            'depends_on',
+          );
         else rec.doneAfter.forEach((a) => after.add(a));
       });
     } else if (prev && kind !== 'bootstrap') {
@@ -253,11 +373,23 @@ export function compilePipelineText(displayPath: string, absPath: string, text: 
     if (stepRaw.input_node !== undefined) {
       const inNode = stepRaw.input_node;
       const targets: [string, KeyPath][] =
-        typeof inNode === 'string' ? [[inNode, ['input_node']]] : isRecord(inNode) ? Object.keys(inNode).map((k) => [k, ['input_node', k]]) : [];
+        typeof inNode === 'string'
+          ? [[inNode, ['input_node']]]
+          : isRecord(inNode)
+            ? Object.keys(inNode).map((k) => [k, ['input_node', k]])
+            : [];
       for (const [t, key] of targets) {
         const found = findOutput(t);
         if (!found) refError(key, t, 'input_node');
-        else if (!found.node) b.diagnostics.push(file.at([...path, ...key], 'ETL1015', `input_node '${t}': step '${found.rec.spec.name}' has no S3 output to read`, { hint: 'point input_node at a step that produces data (an extract or transform step)' }));
+        else if (!found.node)
+          b.diagnostics.push(
+            file.at(
+              [...path, ...key],
+              'ETL1015',
+              `input_node '${t}': step '${found.rec.spec.name}' has no S3 output to read`,
+              { hint: 'point input_node at a step that produces data (an extract or transform step)' },
+            ),
+          );
         else {
           inputs.push(found.node);
           found.rec.doneAfter.forEach((a) => after.add(a));
@@ -273,13 +405,26 @@ export function compilePipelineText(displayPath: string, absPath: string, text: 
       teardownAfter.forEach((a) => after.add(a));
     } else if (after.size === 0 && kind !== 'bootstrap') bootstrapDone.forEach((a) => after.add(a));
 
-    const spec: StepSpec = { index, name: stepName, type: plugin.type, params: stepRaw, path, line: at.line, column: at.column };
+    const spec: StepSpec = {
+      index,
+      name: stepName,
+      type: plugin.type,
+      params: stepRaw,
+      path,
+      line: at.line,
+      column: at.column,
+    };
     const ctx = new StepContext(b, spec, inputs, [...after]);
     if (typeof stepRaw.input_path === 'string') {
       ctx.inputs.push(ctx.s3Node('Input', { path: stepRaw.input_path, format: 'tsv' }));
     }
     if (plugin.input === 'required' && ctx.inputs.length === 0 && stepRaw.input_node === undefined) {
-      ctx.error('ETL1016', `${what} needs input data: give input_node or input_path, or put it after a step that produces S3 data`, [], 'e.g. `input_node: extract_step`');
+      ctx.error(
+        'ETL1016',
+        `${what} needs input data: give input_node or input_path, or put it after a step that produces S3 data`,
+        [],
+        'e.g. `input_node: extract_step`',
+      );
       return;
     }
     const result = plugin.compile(ctx) ?? {};
@@ -300,7 +445,11 @@ export function compilePipelineText(displayPath: string, absPath: string, text: 
   steps.forEach((s, i) => compileStep(s, ['steps', i], i, 'step'));
 
   // Teardown: after every leaf activity, alerting on failure (the cascade makes it fail too).
-  const teardownRaw = isRecord(raw.teardown) ? raw.teardown : isRecord(cfg.teardown) ? cfg.teardown : { step_type: 'transform', command: 'echo Finished Pipeline', no_output: true };
+  const teardownRaw = isRecord(raw.teardown)
+    ? raw.teardown
+    : isRecord(cfg.teardown)
+      ? cfg.teardown
+      : { step_type: 'transform', command: 'echo Finished Pipeline', no_output: true };
   teardownAfter = leafActivities(b);
   if (teardownAfter.length > 0 && !hasErrors(b.diagnostics)) {
     const teardownPath: KeyPath = isRecord(raw.teardown) ? ['teardown'] : ['name'];
@@ -313,7 +462,11 @@ export function compilePipelineText(displayPath: string, absPath: string, text: 
 
   const definition = b.build();
   definition.meta!.description = typeof raw.description === 'string' ? raw.description : undefined;
-  if (isRecord(raw.tags)) definition.meta!.tags = { ...cfg.aws.tags, ...Object.fromEntries(Object.entries(raw.tags).map(([k, v]) => [k, String(v)])) };
+  if (isRecord(raw.tags))
+    definition.meta!.tags = {
+      ...cfg.aws.tags,
+      ...Object.fromEntries(Object.entries(raw.tags).map(([k, v]) => [k, String(v)])),
+    };
   return { definition: hasErrors(b.diagnostics) ? undefined : definition, diagnostics: b.diagnostics };
 }
 
@@ -346,18 +499,38 @@ function failureMessage(name: string): string {
     'Scheduled start: #{node.@scheduledStartTime}',
     'Error: #{node.errorMessage}',
     'Stack trace: #{node.errorStackTrace}',
-    'Log: #{node.@logLocation}' ,
+    'Log: #{node.@logLocation}',
   ].join('\n');
 }
 function lateMessage(name: string): string {
-  return [`Pipeline: ${name}`, 'Object: #{node.name} is late', 'Scheduled start: #{node.@scheduledStartTime}'].join('\n');
+  return [
+    `Pipeline: ${name}`,
+    'Object: #{node.name} is late',
+    'Scheduled start: #{node.@scheduledStartTime}',
+  ].join('\n');
 }
 function warningMessage(name: string): string {
-  return [`Pipeline: ${name}`, 'Object: #{node.name} reported a QA warning', 'Scheduled start: #{node.@scheduledStartTime}'].join('\n');
+  return [
+    `Pipeline: ${name}`,
+    'Object: #{node.name} reported a QA warning',
+    'Scheduled start: #{node.@scheduledStartTime}',
+  ].join('\n');
 }
 
-function addAlarm(b: DefinitionBuilder, id: string, topic: string, subject: string, message: string, file: YamlFile, at: KeyPath): void {
-  b.add(id, { type: 'SnsAlarm', topicArn: topic, subject, message, role: b.config.aws.role }, { file: file.path, ...file.position(at) });
+function addAlarm(
+  b: DefinitionBuilder,
+  id: string,
+  topic: string,
+  subject: string,
+  message: string,
+  file: YamlFile,
+  at: KeyPath,
+): void {
+  b.add(
+    id,
+    { type: 'SnsAlarm', topicArn: topic, subject, message, role: b.config.aws.role },
+    { file: file.path, ...file.position(at) },
+  );
 }
 
 function addEtlctlBootstrap(b: DefinitionBuilder, version: string, file: YamlFile): void {
@@ -365,7 +538,8 @@ function addEtlctlBootstrap(b: DefinitionBuilder, version: string, file: YamlFil
   // first, explicitly (Dataduct left this as an undocumented AMI prerequisite).
   const id = 'InstallEtlctl';
   const roots: string[] = [];
-  for (const o of b.objects.values()) if (isActivity(o.fields.type) && refsOf(o, 'dependsOn').length === 0 && o.fields.runsOn) roots.push(o.id);
+  for (const o of b.objects.values())
+    if (isActivity(o.fields.type) && refsOf(o, 'dependsOn').length === 0 && o.fields.runsOn) roots.push(o.id);
   const first = [...b.objects.values()].find((o) => isActivity(o.fields.type));
   b.add(
     id,
@@ -390,7 +564,14 @@ function addEtlctlBootstrap(b: DefinitionBuilder, version: string, file: YamlFil
 function addEc2Resource(b: DefinitionBuilder, raw: Record<string, unknown>, file: YamlFile): void {
   const c = b.config.ec2;
   const o = isRecord(raw.ec2_resource_config) ? raw.ec2_resource_config : {};
-  const listOf = (v: unknown) => (v === undefined ? undefined : Array.isArray(v) ? v.map(String) : String(v).split(',').map((s) => s.trim()));
+  const listOf = (v: unknown) =>
+    v === undefined
+      ? undefined
+      : Array.isArray(v)
+        ? v.map(String)
+        : String(v)
+            .split(',')
+            .map((s) => s.trim());
   b.add(
     'Ec2Resource',
     {
@@ -408,7 +589,10 @@ function addEc2Resource(b: DefinitionBuilder, raw: Record<string, unknown>, file
       resourceRole: b.config.aws.resourceRole,
       actionOnTaskFailure: 'terminate',
     },
-    { file: file.path, ...file.position(raw.ec2_resource_config !== undefined ? ['ec2_resource_config'] : ['name']) },
+    {
+      file: file.path,
+      ...file.position(raw.ec2_resource_config !== undefined ? ['ec2_resource_config'] : ['name']),
+    },
   );
 }
 
@@ -416,7 +600,14 @@ function addEmrCluster(b: DefinitionBuilder, raw: Record<string, unknown>, file:
   const c = b.config.emr;
   const o = isRecord(raw.emr_cluster_config) ? raw.emr_cluster_config : {};
   const releaseLabel = (o.release_label ?? c.releaseLabel) as string | undefined;
-  const bootstrap = o.bootstrap === undefined ? c.bootstrapActions : Array.isArray(o.bootstrap) ? o.bootstrap.map(String) : isRecord(o.bootstrap) ? [String(o.bootstrap.string ?? Object.values(o.bootstrap)[0])] : [String(o.bootstrap)];
+  const bootstrap =
+    o.bootstrap === undefined
+      ? c.bootstrapActions
+      : Array.isArray(o.bootstrap)
+        ? o.bootstrap.map(String)
+        : isRecord(o.bootstrap)
+          ? [String(o.bootstrap.string ?? Object.values(o.bootstrap)[0])]
+          : [String(o.bootstrap)];
   b.add(
     'EmrCluster',
     {
@@ -425,8 +616,14 @@ function addEmrCluster(b: DefinitionBuilder, raw: Record<string, unknown>, file:
       coreInstanceType: String(o.instance_size ?? c.coreInstanceType),
       coreInstanceCount: String(o.num_instances ?? c.coreInstanceCount),
       taskInstanceType: (o.task_instance_type ?? c.taskInstanceType) as string | undefined,
-      taskInstanceCount: o.num_task_instances !== undefined ? String(o.num_task_instances) : c.taskInstanceCount !== undefined ? String(c.taskInstanceCount) : undefined,
-      taskInstanceBidPrice: o.task_bid_price !== undefined ? String(o.task_bid_price) : c.taskInstanceBidPrice,
+      taskInstanceCount:
+        o.num_task_instances !== undefined
+          ? String(o.num_task_instances)
+          : c.taskInstanceCount !== undefined
+            ? String(c.taskInstanceCount)
+            : undefined,
+      taskInstanceBidPrice:
+        o.task_bid_price !== undefined ? String(o.task_bid_price) : c.taskInstanceBidPrice,
       terminateAfter: String(o.terminate_after ?? c.terminateAfter),
       releaseLabel,
       amiVersion: releaseLabel ? undefined : ((o.ami_version ?? c.amiVersion) as string | undefined),
@@ -439,7 +636,10 @@ function addEmrCluster(b: DefinitionBuilder, raw: Record<string, unknown>, file:
       resourceRole: b.config.aws.resourceRole,
       enableDebugging: 'true',
     },
-    { file: file.path, ...file.position(raw.emr_cluster_config !== undefined ? ['emr_cluster_config'] : ['name']) },
+    {
+      file: file.path,
+      ...file.position(raw.emr_cluster_config !== undefined ? ['emr_cluster_config'] : ['name']),
+    },
   );
 }
 

@@ -29,7 +29,8 @@ export function parseFrequency(raw: string): Frequency | undefined {
   if (!m) return undefined;
   const count = Number(m[1]);
   if (count < 1) return undefined;
-  const unit = (m[2][0].toUpperCase() + m[2].slice(1) + 's') as 'Minutes' | 'Hours' | 'Days' | 'Weeks' | 'Months';
+  const unit = (m[2][0].toUpperCase() + m[2].slice(1) + 's') as
+    'Minutes' | 'Hours' | 'Days' | 'Weeks' | 'Months';
   return { kind: 'periodic', count, unit };
 }
 
@@ -44,7 +45,8 @@ export function periodMs(f: Frequency): number {
 
 /** `HH:MM` (24h, UTC). YAML 1.2 keeps unquoted `13:30` a string; a number here means a YAML 1.1 habit. */
 export function parseLoadTime(raw: unknown): { hour: number; minute: number } | undefined {
-  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < 24) return { hour: raw, minute: 0 };
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < 24)
+    return { hour: raw, minute: 0 };
   if (typeof raw !== 'string') return undefined;
   const m = /^(\d{1,2}):(\d{2})$/.exec(raw.trim());
   if (!m) return undefined;
@@ -66,7 +68,17 @@ export function parseTimeDelta(raw: string): number | undefined {
   for (const m of body.matchAll(re)) {
     const n = Number(m[1]);
     const u = m[2][0];
-    total += n * (u === 'w' ? 7 * 86_400_000 : u === 'd' ? 86_400_000 : u === 'h' ? 3_600_000 : u === 'm' ? 60_000 : 1000);
+    total +=
+      n *
+      (u === 'w'
+        ? 7 * 86_400_000
+        : u === 'd'
+          ? 86_400_000
+          : u === 'h'
+            ? 3_600_000
+            : u === 'm'
+              ? 60_000
+              : 1000);
     consumed += m[0];
   }
   if (consumed.replace(/\s/g, '') !== body.replace(/\s/g, '')) return undefined;

@@ -119,7 +119,10 @@ function identList(tokens: Token[], i: number): { names: string[]; next: number 
   return tokens[j]?.text === ')' ? { names, next: j + 1 } : undefined;
 }
 
-export function parseTableDefinition(text: string, file: string): { table?: TableDef; diagnostics: Diagnostic[] } {
+export function parseTableDefinition(
+  text: string,
+  file: string,
+): { table?: TableDef; diagnostics: Diagnostic[] } {
   const fail = (offset: number, message: string, hint?: string) => {
     const pos = lineCol(text, offset);
     return {
@@ -135,17 +138,22 @@ export function parseTableDefinition(text: string, file: string): { table?: Tabl
   const { tokens, error } = tokenize(text);
   if (error) return fail(error.offset, error.message);
   let i = 0;
-  if (!isWord(tokens[i], 'CREATE')) return fail(tokens[0]?.offset ?? 0, 'expected CREATE TABLE or CREATE VIEW');
+  if (!isWord(tokens[i], 'CREATE'))
+    return fail(tokens[0]?.offset ?? 0, 'expected CREATE TABLE or CREATE VIEW');
   i++;
   if (isWord(tokens[i], 'OR') && isWord(tokens[i + 1], 'REPLACE')) i += 2;
   while (isWord(tokens[i], 'TEMP', 'TEMPORARY', 'LOCAL', 'MATERIALIZED')) i++;
   const isView = isWord(tokens[i], 'VIEW');
   if (!isView && !isWord(tokens[i], 'TABLE'))
-    return fail(tokens[i]?.offset ?? text.length, `expected TABLE or VIEW after CREATE, found '${tokens[i]?.text ?? 'end of file'}'`);
+    return fail(
+      tokens[i]?.offset ?? text.length,
+      `expected TABLE or VIEW after CREATE, found '${tokens[i]?.text ?? 'end of file'}'`,
+    );
   i++;
   if (isWord(tokens[i], 'IF') && isWord(tokens[i + 1], 'NOT') && isWord(tokens[i + 2], 'EXISTS')) i += 3;
   const qn = qualifiedName(tokens, i);
-  if (!qn || qn.parts.length > 2) return fail(tokens[i]?.offset ?? text.length, 'expected a table name (name or schema.name)');
+  if (!qn || qn.parts.length > 2)
+    return fail(tokens[i]?.offset ?? text.length, 'expected a table name (name or schema.name)');
   i = qn.next;
   const [schema, name] = qn.parts.length === 2 ? qn.parts : [undefined, qn.parts[0]];
   const fullName = schema ? `${schema}.${name}` : name;
@@ -155,7 +163,11 @@ export function parseTableDefinition(text: string, file: string): { table?: Tabl
   })();
   const trailing = tokens.slice(statementEnd + 1);
   if (trailing.length > 0)
-    return fail(trailing[0].offset, 'more than one statement in the file', 'put one CREATE statement per table_definition file');
+    return fail(
+      trailing[0].offset,
+      'more than one statement in the file',
+      'put one CREATE statement per table_definition file',
+    );
   const sql = text
     .slice(tokens[0].offset, statementEnd < tokens.length ? tokens[statementEnd].offset : text.length)
     .trim();
@@ -169,12 +181,23 @@ export function parseTableDefinition(text: string, file: string): { table?: Tabl
       }
     }
     return {
-      table: { schema, name, fullName, columns: [], primaryKey: [], references: [...refs], isView, sortKey: [], sql },
+      table: {
+        schema,
+        name,
+        fullName,
+        columns: [],
+        primaryKey: [],
+        references: [...refs],
+        isView,
+        sortKey: [],
+        sql,
+      },
       diagnostics: [],
     };
   }
 
-  if (tokens[i]?.text !== '(') return fail(tokens[i]?.offset ?? text.length, `expected '(' after the table name ${fullName}`);
+  if (tokens[i]?.text !== '(')
+    return fail(tokens[i]?.offset ?? text.length, `expected '(' after the table name ${fullName}`);
   // Split the column list at depth-0 commas.
   const items: Token[][] = [];
   let depth = 0;
@@ -192,7 +215,8 @@ export function parseTableDefinition(text: string, file: string): { table?: Tabl
       current = [];
     } else current.push(t);
   }
-  if (k >= statementEnd) return fail(tokens[i].offset, `unbalanced parentheses in the column list of ${fullName}`);
+  if (k >= statementEnd)
+    return fail(tokens[i].offset, `unbalanced parentheses in the column list of ${fullName}`);
   items.push(current);
   const columns: ColumnDef[] = [];
   const primaryKey: string[] = [];
@@ -221,7 +245,26 @@ export function parseTableDefinition(text: string, file: string): { table?: Tabl
     // The type: words until a constraint keyword, with an optional (p,s) and multi-word types.
     let j = 1;
     const typeParts: string[] = [];
-    while (j < item.length && item[j].kind === 'word' && !isWord(item[j], 'NOT', 'NULL', 'PRIMARY', 'DEFAULT', 'ENCODE', 'DISTKEY', 'SORTKEY', 'IDENTITY', 'REFERENCES', 'UNIQUE', 'COLLATE', 'GENERATED', 'CONSTRAINT')) {
+    while (
+      j < item.length &&
+      item[j].kind === 'word' &&
+      !isWord(
+        item[j],
+        'NOT',
+        'NULL',
+        'PRIMARY',
+        'DEFAULT',
+        'ENCODE',
+        'DISTKEY',
+        'SORTKEY',
+        'IDENTITY',
+        'REFERENCES',
+        'UNIQUE',
+        'COLLATE',
+        'GENERATED',
+        'CONSTRAINT',
+      )
+    ) {
       typeParts.push(item[j].text.toUpperCase());
       j++;
     }
@@ -230,7 +273,13 @@ export function parseTableDefinition(text: string, file: string): { table?: Tabl
     if (item[j]?.text === '(') {
       const close = item.findIndex((t, m) => m > j && t.text === ')');
       if (close < 0) return fail(item[j].offset, `unbalanced parentheses in the type of ${colName}`);
-      type += '(' + item.slice(j + 1, close).map((t) => t.text).join('') + ')';
+      type +=
+        '(' +
+        item
+          .slice(j + 1, close)
+          .map((t) => t.text)
+          .join('') +
+        ')';
       j = close + 1;
     }
     const rest = item.slice(j);
@@ -251,7 +300,12 @@ export function parseTableDefinition(text: string, file: string): { table?: Tabl
     const attrStart = rest[0]?.offset;
     const lastTok = item[item.length - 1];
     const attributes =
-      attrStart === undefined ? '' : text.slice(attrStart, lastTok.offset + (lastTok.kind === 'quoted' ? lastTok.text.length + 2 : lastTok.text.length));
+      attrStart === undefined
+        ? ''
+        : text.slice(
+            attrStart,
+            lastTok.offset + (lastTok.kind === 'quoted' ? lastTok.text.length + 2 : lastTok.text.length),
+          );
     columns.push({ name: colName, type, nullable, attributes: attributes.trim() });
   }
   // Table attributes after the closing parenthesis.
@@ -274,7 +328,18 @@ export function parseTableDefinition(text: string, file: string): { table?: Tabl
     }
   }
   return {
-    table: { schema, name, fullName, columns, primaryKey, references: [...references], isView: false, distKey, sortKey, sql },
+    table: {
+      schema,
+      name,
+      fullName,
+      columns,
+      primaryKey,
+      references: [...references],
+      isView: false,
+      distKey,
+      sortKey,
+      sql,
+    },
     diagnostics: [],
   };
 }

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { didYouMean } from '../diagnostics.js';
 import type { KeyPath, YamlFile } from './yaml.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
 const cache = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: object): ValidateFunction {
@@ -31,7 +31,11 @@ function pointerToPath(pointer: string): (string | number)[] {
 
 function describeType(t: unknown): string {
   const list = Array.isArray(t) ? t : [t];
-  return list.map((x) => (x === 'integer' ? 'a whole number' : x === 'object' ? 'a mapping' : x === 'array' ? 'a list' : `a ${x}`)).join(' or ');
+  return list
+    .map((x) =>
+      x === 'integer' ? 'a whole number' : x === 'object' ? 'a mapping' : x === 'array' ? 'a list' : `a ${x}`,
+    )
+    .join(' or ');
 }
 
 function actualType(v: unknown): string {
@@ -67,7 +71,8 @@ export function validateWithSchema(
   const seen = new Set<string>();
   const errors = (validate.errors ?? []) as ErrorObject[];
   // oneOf/anyOf produce a cascade of branch errors; report the most specific ones.
-  const hasSpecific = (p: string) => errors.some((e) => e.instancePath === p && e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
+  const hasSpecific = (p: string) =>
+    errors.some((e) => e.instancePath === p && e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
   for (const e of errors) {
     const path = pointerToPath(e.instancePath);
     const full = [...base, ...path];
@@ -77,11 +82,16 @@ export function validateWithSchema(
       const extra = String((e.params as { additionalProperty: string }).additionalProperty);
       const parentSchema = e.parentSchema as { properties?: Record<string, unknown> } | undefined;
       const known = Object.keys(parentSchema?.properties ?? {});
-      d = file.at([...full, extra], path.length === 0 ? 'ETL1003' : 'ETL1003', `unknown key '${extra}' in ${what}${path.length ? ` at ${path.join('.')}` : ''}`, {
-        onKey: true,
-        field: [...path, extra].join('.'),
-        hint: didYouMean(extra, known) ?? (known.length ? `known keys: ${known.join(', ')}` : undefined),
-      });
+      d = file.at(
+        [...full, extra],
+        path.length === 0 ? 'ETL1003' : 'ETL1003',
+        `unknown key '${extra}' in ${what}${path.length ? ` at ${path.join('.')}` : ''}`,
+        {
+          onKey: true,
+          field: [...path, extra].join('.'),
+          hint: didYouMean(extra, known) ?? (known.length ? `known keys: ${known.join(', ')}` : undefined),
+        },
+      );
     } else if (e.keyword === 'required') {
       const missing = String((e.params as { missingProperty: string }).missingProperty);
       d = file.at(full, 'ETL1005', `${what} is missing required key '${missing}'`, {
@@ -91,21 +101,28 @@ export function validateWithSchema(
       });
     } else if (e.keyword === 'type') {
       const v = valueAt(value, path);
-      d = file.at(full, 'ETL1004', `'${key || what}' must be ${describeType((e.params as { type: unknown }).type)}, not ${actualType(v)}`, {
-        field: path.join('.'),
-        hint: 'check the value type (quote strings, use a list with `- item` or a mapping with `key: value`)',
-      });
+      d = file.at(
+        full,
+        'ETL1004',
+        `'${key || what}' must be ${describeType((e.params as { type: unknown }).type)}, not ${actualType(v)}`,
+        {
+          field: path.join('.'),
+          hint: 'check the value type (quote strings, use a list with `- item` or a mapping with `key: value`)',
+        },
+      );
     } else if (e.keyword === 'enum') {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
       const v = String(valueAt(value, path));
       d = file.at(full, 'ETL1006', `'${key}' must be one of ${allowed.join(', ')}; got '${v}'`, {
         field: path.join('.'),
-        hint: didYouMean(v, allowed),
+        hint: didYouMean(v, allowed) ?? `use one of: ${allowed.join(', ')}`,
       });
     } else if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') && hasSpecific(e.instancePath)) {
       continue;
     } else {
-      d = file.at(full, 'ETL1004', `'${key || what}' ${e.message ?? 'is invalid'}`, { field: path.join('.') });
+      d = file.at(full, 'ETL1004', `'${key || what}' ${e.message ?? 'is invalid'}`, {
+        field: path.join('.'),
+      });
     }
     const k = `${d.code}:${d.line}:${d.column}:${d.message}`;
     if (!seen.has(k)) {

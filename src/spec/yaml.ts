@@ -71,7 +71,9 @@ export class YamlFile {
     let pair: Pair | undefined;
     for (const key of path) {
       if (isMap(current)) {
-        const found = current.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+        const found = current.items.find(
+          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key),
+        );
         if (!found) return { node: current as Node, pair };
         pair = found as Pair;
         current = found.value;

@@ -26,7 +26,17 @@ describe('etlctl pipeline validate / compile', () => {
 
   it('writes the API format on request', () => {
     const dir = tempDir();
-    const r = runCli(['pipeline', 'compile', 'pipelines/enrollments.yaml', '-o', dir, '--format', 'api', '--start', '2026-01-01T01:00:00']);
+    const r = runCli([
+      'pipeline',
+      'compile',
+      'pipelines/enrollments.yaml',
+      '-o',
+      dir,
+      '--format',
+      'api',
+      '--start',
+      '2026-01-01T01:00:00',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(readFileSync(join(dir, 'enrollments.json'), 'utf8'));
     expect(json.pipelineObjects.length).toBeGreaterThan(5);
