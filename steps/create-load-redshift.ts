@@ -5,6 +5,7 @@
  */
 import { ref } from '../src/definition/model.js';
 import { DATABASE_PARAM, SCRIPT_ARGUMENTS, scriptArguments, TSV_COPY_OPTIONS } from './common.js';
+import { s3InputAs, singleInput } from './s3-input.js';
 import type { StepPlugin } from './types.js';
 
 export const INSERT_MODES = ['KEEP_EXISTING', 'OVERWRITE_EXISTING', 'TRUNCATE', 'APPEND'];
@@ -44,9 +45,10 @@ const plugin: StepPlugin = {
     required: ['table_definition'],
   },
   compile(ctx) {
+    const input = singleInput(ctx);
     const table = ctx.tableDefinition('table_definition');
     const target = ctx.database('database', { engines: ['redshift', 'postgres'] });
-    if (!table || !target) return;
+    if (!table || !target || !input) return;
     const { options, unknown } = copyOptionsFromArguments(scriptArguments(ctx.params.script_arguments));
     for (const u of unknown)
       ctx.error(
@@ -65,7 +67,8 @@ const plugin: StepPlugin = {
       schedule: ctx.pipeline.frequency.kind === 'on-demand' ? undefined : ref('DefaultSchedule'),
     });
     ctx.activity('Load', 'RedshiftCopyActivity', {
-      input: ref(ctx.inputs[0]),
+      // commandOptions only apply when the input node has no dataFormat (AWS ignores them otherwise).
+      input: ref(s3InputAs(ctx, input, 'none')),
       output: ref(node),
       insertMode: ctx.str('insert_mode') ?? 'TRUNCATE',
       commandOptions: options,

@@ -1,9 +1,53 @@
 /**
  * extract-rds: a MySQL (or Postgres) table or query → TSV files on S3, through a native
- * CopyActivity from a SqlDataNode (reference/dataduct.md §2.3).
+ * CopyActivity from a SqlDataNode (reference/dataduct.md §2.3). With `splits: N` a
+ * ShellCommandActivity then splits the extract into N part files without breaking records.
  */
 import { ref } from '../src/definition/model.js';
-import type { StepPlugin } from './types.js';
+import type { StepContext } from '../src/compile/context.js';
+import type { StepOutput, StepPlugin } from './types.js';
+
+export interface SqlExtractOptions {
+  /** The source connection, already resolved by the step. */
+  source: { id: string };
+  /** Number of part files; 1 = whatever the CopyActivity writes. */
+  splits?: number;
+}
+
+/** SqlDataNode → CopyActivity → S3 (→ split), shared by extract-rds and extract-postgres. */
+export function compileSqlExtract(ctx: StepContext, opts: SqlExtractOptions): StepOutput {
+  const table = ctx.str('table');
+  const sql = ctx.str('sql');
+  const query = (sql ?? `SELECT * FROM ${table}`).trim().replace(/;\s*$/, '');
+  const input = ctx.add('Source', {
+    type: 'SqlDataNode',
+    database: ref(opts.source.id),
+    table: table ?? sqlTableHint(query),
+    selectQuery: query,
+    schedule: ctx.pipeline.frequency.kind === 'on-demand' ? undefined : ref('DefaultSchedule'),
+  });
+  const outputPath = ctx.str('output_path') ?? ctx.dataPath('output');
+  const splits = opts.splits ?? 1;
+  if (splits <= 1) {
+    const output = ctx.s3Node('Output', { path: outputPath, directory: true, format: 'tsv' });
+    ctx.activity('Extract', 'CopyActivity', { input: ref(input), output: ref(output) });
+    return { output };
+  }
+  const extracted = ctx.s3Node('Extracted', {
+    path: ctx.dataPath('extracted'),
+    directory: true,
+    format: 'tsv',
+  });
+  ctx.activity('Extract', 'CopyActivity', { input: ref(input), output: ref(extracted) });
+  const output = ctx.s3Node('Output', { path: outputPath, directory: true, format: 'tsv' });
+  ctx.activity('Split', 'ShellCommandActivity', {
+    command: ctx.render('split-tsv.sh', { splits }).trim(),
+    input: [ref(extracted)],
+    output: [ref(output)],
+    stage: 'true',
+  });
+  return { output };
+}
 
 const plugin: StepPlugin = {
   type: 'extract-rds',
@@ -18,7 +62,12 @@ const plugin: StepPlugin = {
         type: 'string',
         description: 'database name on that host, when it differs from the connection',
       },
-      splits: { type: 'integer', minimum: 1, description: 'number of output files' },
+      splits: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 1000,
+        description: 'number of output part files (default 1)',
+      },
     },
     required: ['host_name'],
   },
@@ -26,31 +75,15 @@ const plugin: StepPlugin = {
   compile(ctx) {
     const source = ctx.database('host_name', { engines: ['mysql', 'postgres'], fallbackToWarehouse: false });
     if (!source) return;
-    const table = ctx.str('table');
-    const sql = ctx.str('sql');
-    const query = (sql ?? `SELECT * FROM ${table}`).trim().replace(/;\s*$/, '');
-    const input = ctx.add('Source', {
-      type: 'SqlDataNode',
-      database: ref(source.id),
-      table: table ?? sqlTableHint(query),
-      selectQuery: query,
-      schedule: ctx.pipeline.frequency.kind === 'on-demand' ? undefined : ref('DefaultSchedule'),
+    return compileSqlExtract(ctx, {
+      source,
+      splits: typeof ctx.params.splits === 'number' ? ctx.params.splits : 1,
     });
-    const output = ctx.s3Node('Output', {
-      path: ctx.str('output_path') ?? ctx.dataPath('output'),
-      directory: true,
-      format: 'tsv',
-    });
-    ctx.activity('Extract', 'CopyActivity', {
-      input: ref(input),
-      output: ref(output),
-    });
-    return { output };
   },
 };
 
 /** SqlDataNode requires `table`; for a query, name the first table it reads. */
-function sqlTableHint(query: string): string {
+export function sqlTableHint(query: string): string {
   const m = /\bfrom\s+([A-Za-z0-9_."`]+)/i.exec(query);
   return m ? m[1].replace(/[`"]/g, '') : 'query';
 }

@@ -9,8 +9,50 @@ import createLoadRedshift from './create-load-redshift.js';
 import upsert from './upsert.js';
 import sqlCommand from './sql-command.js';
 import transform from './transform.js';
+import extractLocal from './extract-local.js';
+import extractS3 from './extract-s3.js';
+import extractPostgres from './extract-postgres.js';
+import extractRedshift from './extract-redshift.js';
+import loadRedshift from './load-redshift.js';
+import loadPostgres from './load-postgres.js';
+import reload from './reload.js';
+import deltaLoad from './delta-load.js';
+import loadReloadPk from './load-reload-pk.js';
+import createUpdateSql from './create-update-sql.js';
+import emrStreaming from './emr-streaming.js';
+import emrStep from './emr-step.js';
+import qaTransform from './qa-transform.js';
+import qaCheck from './qa-check.js';
+import primaryKeyCheck from './primary-key-check.js';
+import countCheck from './count-check.js';
+import columnCheck from './column-check.js';
+import pipelineDependencies from './pipeline-dependencies.js';
 
-export const STEP_PLUGINS: StepPlugin[] = [extractRds, createLoadRedshift, upsert, sqlCommand, transform];
+export const STEP_PLUGINS: StepPlugin[] = [
+  extractRds,
+  createLoadRedshift,
+  upsert,
+  sqlCommand,
+  transform,
+  extractLocal,
+  extractS3,
+  extractPostgres,
+  extractRedshift,
+  loadRedshift,
+  loadPostgres,
+  reload,
+  deltaLoad,
+  loadReloadPk,
+  createUpdateSql,
+  emrStreaming,
+  emrStep,
+  qaTransform,
+  qaCheck,
+  primaryKeyCheck,
+  countCheck,
+  columnCheck,
+  pipelineDependencies,
+];
 
 const byName = new Map<string, StepPlugin>();
 for (const p of STEP_PLUGINS) {

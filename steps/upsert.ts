@@ -65,8 +65,8 @@ export function compileUpsert(ctx: StepContext, variant: UpsertVariant = {}): vo
   let filter = ctx.str('filter_clause');
   if (variant.delta) {
     const { column, window } = variant.delta;
-    const cond = `${column} >= COALESCE((SELECT MAX(${column}) FROM ${dest.fullName}), '1800-01-01'::DATE) - ${window}`;
-    filter = filter ? `${filter} AND ${cond}` : `WHERE ${cond}`;
+    const cond = `${column} >= COALESCE((SELECT MAX(${column}) FROM ${dest.fullName}), '1800-01-01'::DATE) - INTERVAL '${window} days'`;
+    filter = filter ? `WHERE (${filter.replace(/^\s*where\s+/i, '')}) AND ${cond}` : `WHERE ${cond}`;
   }
   if (filter && !/^\s*where\b/i.test(filter)) filter = `WHERE ${filter}`;
   let historySql: string | undefined;

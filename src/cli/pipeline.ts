@@ -1,4 +1,7 @@
-/** `etlctl pipeline …`: validate and compile (activate/status dispatch by target are added here too). */
+/**
+ * `etlctl pipeline …`: validate, compile, and the two commands whose meaning depends on the
+ * mode's target: `activate` and `status` (AWS deploy, or the local engine).
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -6,7 +9,7 @@ import { Option } from 'commander';
 import type { Diagnostic } from '../diagnostics.js';
 import { hasErrors } from '../diagnostics.js';
 import type { CommonOptions } from './common.js';
-import { err, out, reportDiagnostics, withCommonOptions } from './common.js';
+import { err, out, reportDiagnostics, setExit, withCommonOptions } from './common.js';
 
 interface CompileFlags extends CommonOptions {
   start?: string;
@@ -109,4 +112,107 @@ export function registerPipelineCommands(program: Command): void {
       }
       if (!flags.json) for (const w of written) out(`wrote ${w}`);
     });
+
+  withCommonOptions(
+    pipeline
+      .command('activate')
+      .description(
+        'run pipelines: on AWS for modes with `target: aws` (upload assets, create, put, activate),\n' +
+          'otherwise on the local engine against the configured databases (embedded PGlite by default)',
+      )
+      .argument('<files...>', 'pipeline files (or compiled definition JSON for the local engine)'),
+  )
+    .option('-t, --time-delta <delta>', 'shift the schedule start, e.g. 2d, 6h (with -b: backwards)')
+    .option('-b, --backfill', 'apply the time delta backwards (backfill from the past)')
+    .addOption(new Option('--target <target>', 'override the mode target').choices(['local', 'aws']))
+    .option('--dry-run', 'AWS: print the plan, make no mutating call')
+    .option('--force', 'AWS: delete and recreate when AWS refuses the change on an active pipeline')
+    .option('-y, --yes', 'answer yes to confirmations (scripts)')
+    .option('--until <iso>', 'local: run the instances due up to this time (default now)')
+    .option('--detach', 'local: hand the pipeline to `etlctl agent` instead of running now')
+    .option('--retry-delay <period>', 'local: override retryDelay (e.g. 1s) for development')
+    .option('--parallel <n>', 'local: activities run at once', (v) => Number(v))
+    .action(async (files: string[], flags: ActivateFlags) => {
+      const target = await targetOf(flags);
+      if (target === 'aws') {
+        const { activateOnAws } = await import('../aws/activate.js');
+        setExit(
+          await activateOnAws({
+            files,
+            mode: flags.mode,
+            configPath: flags.config,
+            timeDelta: flags.timeDelta,
+            backfill: flags.backfill,
+            dryRun: flags.dryRun,
+            force: flags.force,
+            yes: flags.yes,
+            json: flags.json,
+            target: 'aws',
+          }),
+        );
+        return;
+      }
+      for (const f of ['dryRun', 'force'] as const)
+        if (flags[f]) err(`note: --${f === 'dryRun' ? 'dry-run' : f} applies to AWS targets only; ignored for the local engine`);
+      const { activateLocally } = await import('../local/activate.js');
+      setExit(
+        await activateLocally({
+          files,
+          mode: flags.mode,
+          configPath: flags.config,
+          timeDelta: flags.timeDelta,
+          backfill: flags.backfill,
+          until: flags.until,
+          detach: flags.detach,
+          json: flags.json,
+          yes: flags.yes,
+          retryDelay: flags.retryDelay,
+          parallel: flags.parallel,
+        }),
+      );
+    });
+
+  withCommonOptions(
+    pipeline
+      .command('status')
+      .description('state of a pipeline and its latest instances (AWS or local, by the mode target)')
+      .argument('[name]', 'pipeline name (local: all pipelines when omitted)'),
+  )
+    .addOption(new Option('--target <target>', 'override the mode target').choices(['local', 'aws']))
+    .option('--limit <n>', 'how many instances to show', (v) => Number(v))
+    .action(async (name: string | undefined, flags: CommonOptions & { target?: string; limit?: number }) => {
+      const target = await targetOf(flags);
+      if (target === 'aws') {
+        if (!name) {
+          err('error ETL8006: `pipeline status` on AWS needs a pipeline name (see `etlctl pipeline list -m MODE`)');
+          setExit(2);
+          return;
+        }
+        const { statusOnAws } = await import('../aws/status.js');
+        setExit(await statusOnAws({ name, mode: flags.mode, configPath: flags.config, json: flags.json, limit: flags.limit }));
+        return;
+      }
+      const { statusLocally } = await import('../local/status.js');
+      setExit(await statusLocally({ name, mode: flags.mode, configPath: flags.config, json: flags.json, limit: flags.limit }));
+    });
+}
+
+interface ActivateFlags extends CommonOptions {
+  timeDelta?: string;
+  backfill?: boolean;
+  target?: string;
+  dryRun?: boolean;
+  force?: boolean;
+  yes?: boolean;
+  until?: string;
+  detach?: boolean;
+  retryDelay?: string;
+  parallel?: number;
+}
+
+/** The mode's target (`--target` wins); reading the config is cheap and loads no SDK. */
+async function targetOf(flags: CommonOptions & { target?: string }): Promise<'local' | 'aws'> {
+  if (flags.target === 'aws' || flags.target === 'local') return flags.target;
+  const { loadConfig } = await import('../config/load.js');
+  return loadConfig({ configPath: flags.config, mode: flags.mode }).target;
 }

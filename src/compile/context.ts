@@ -100,21 +100,22 @@ export class DefinitionBuilder {
     return 's3://' + parts.join('/').replace(/\/+/g, '/');
   }
 
-  addAsset(kind: string, name: string, source: { localPath?: string; content?: string }): string {
+  /** `source.uri` uploads to a chosen place (e.g. a step's output_path) instead of the content-addressed one. */
+  addAsset(kind: string, name: string, source: { localPath?: string; content?: string; uri?: string }): string {
+    const { uri: chosen, ...from } = source;
     const bytes =
-      source.content !== undefined
-        ? Buffer.from(source.content, 'utf8')
-        : readFileSync(source.localPath as string);
+      from.content !== undefined ? Buffer.from(from.content, 'utf8') : readFileSync(from.localPath as string);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const uri = this.s3Uri('assets', `${sha256.slice(0, 16)}/${name}`);
-    if (!this.assets.has(uri)) this.assets.set(uri, { uri, sha256, kind, ...source });
+    const uri = chosen ?? this.s3Uri('assets', `${sha256.slice(0, 16)}/${name}`);
+    if (!this.assets.has(uri)) this.assets.set(uri, { uri, sha256, kind, ...from });
     return uri;
   }
 
   /** A `*password` parameter for a database; the value is supplied at activation. */
   passwordParameter(db: DatabaseConfig): string | undefined {
     if (!db.password) return undefined;
-    const id = `my${pascal(db.name)}Password`;
+    // The `*` id prefix makes Data Pipeline mask the value and encrypt it at rest.
+    const id = `*my${pascal(db.name)}Password`;
     if (!this.parameters.has(id)) {
       this.parameters.set(id, {
         id,
@@ -125,7 +126,7 @@ export class DefinitionBuilder {
       });
       this.secrets[id] = describeSecret(db.password);
     }
-    return `#{*${id}}`;
+    return `#{${id}}`;
   }
 
   /** The Data Pipeline database object for a named connection, created once. */
@@ -428,7 +429,7 @@ export class StepContext {
     return table;
   }
 
-  asset(kind: string, name: string, source: { localPath?: string; content?: string }): string {
+  asset(kind: string, name: string, source: { localPath?: string; content?: string; uri?: string }): string {
     return this.b.addAsset(kind, name, source);
   }
 

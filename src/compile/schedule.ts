@@ -108,6 +108,8 @@ export function computeStart(
   now: Date,
   deltaMs: number,
 ): Date {
+  // A one-time pipeline runs once, now: a start a day back would make AWS create a backfill.
+  if (f.kind === 'one-time') return new Date(Math.floor(now.getTime() / 60_000) * 60_000 + deltaMs);
   const anchor = new Date(
     Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), load.hour, load.minute, 0),
   );

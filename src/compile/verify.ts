@@ -3,15 +3,9 @@
  * step that produced the object (file:line), keeping the object id and field.
  */
 import type { Diagnostic } from '../diagnostics.js';
+import { checkDefinition } from '../definition/check.js';
 import type { Definition } from '../definition/model.js';
 import type { CompiledPipeline } from './index.js';
-
-type Checker = (def: Definition, opts?: { now?: Date }) => Diagnostic[];
-let checker: Checker | undefined;
-
-export function setChecker(fn: Checker): void {
-  checker = fn;
-}
 
 export function mapToSource(def: Definition, findings: Diagnostic[]): Diagnostic[] {
   const byId = new Map(def.objects.map((o) => [o.id, o]));
@@ -22,11 +16,15 @@ export function mapToSource(def: Definition, findings: Diagnostic[]): Diagnostic
   });
 }
 
+/** Check one compiled definition; findings point at the YAML step that produced each object. */
+export function verifyDefinition(def: Definition, now: Date): Diagnostic[] {
+  return mapToSource(def, checkDefinition(def, { now }));
+}
+
 export function verifyPipelines(pipelines: CompiledPipeline[], now: Date): void {
-  if (!checker) return;
   for (const p of pipelines) {
     if (!p.definition) continue;
-    p.diagnostics.push(...mapToSource(p.definition, checker(p.definition, { now })));
+    p.diagnostics.push(...verifyDefinition(p.definition, now));
     if (p.diagnostics.some((d) => d.severity === 'error')) p.definition = undefined;
   }
 }

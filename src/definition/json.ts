@@ -98,7 +98,11 @@ export function stringifyDefinition(def: Definition, format: 'file' | 'api' = 'f
   return JSON.stringify(format === 'file' ? toFileJson(def) : toApiJson(def), null, 2) + '\n';
 }
 
+/** `__proto__` cannot be a plain-object key; the raw-JSON checker reports it, the readers drop it. */
+const UNSAFE_KEY = '__proto__';
+
 function addValue(fields: Record<string, FieldValue>, key: string, value: FieldScalar): void {
+  if (key === UNSAFE_KEY) return;
   const existing = fields[key];
   if (existing === undefined) fields[key] = value;
   else if (Array.isArray(existing)) existing.push(value);
@@ -121,6 +125,7 @@ export function fromApiJson(json: ApiDefinitionJson): Definition {
   const parameters: ParameterObject[] = (json.parameterObjects ?? []).map((p) => {
     const attributes: Record<string, string | string[]> = {};
     for (const a of p.attributes ?? []) {
+      if (a.key === UNSAFE_KEY) continue;
       const prev = attributes[a.key];
       if (prev === undefined) attributes[a.key] = a.stringValue;
       else if (Array.isArray(prev)) prev.push(a.stringValue);
@@ -130,6 +135,7 @@ export function fromApiJson(json: ApiDefinitionJson): Definition {
   });
   const values: Record<string, string | string[]> = {};
   for (const v of json.parameterValues ?? []) {
+    if (v.id === UNSAFE_KEY) continue;
     const prev = values[v.id];
     if (prev === undefined) values[v.id] = v.stringValue;
     else if (Array.isArray(prev)) prev.push(v.stringValue);
@@ -151,6 +157,7 @@ function jsonToScalar(v: unknown): FieldScalar {
 function valuesToStrings(values: Record<string, unknown> | undefined): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(values ?? {})) {
+    if (k === UNSAFE_KEY) continue;
     out[k] = Array.isArray(v)
       ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)))
       : typeof v === 'string'
@@ -164,7 +171,7 @@ export function fromFileJson(json: FileDefinitionJson): Definition {
   const objects: PipelineObject[] = json.objects.map((o) => {
     const fields: Record<string, FieldValue> = {};
     for (const [k, v] of Object.entries(o)) {
-      if (k === 'id' || k === 'name') continue;
+      if (k === 'id' || k === 'name' || k === UNSAFE_KEY) continue;
       fields[k] = Array.isArray(v) ? v.map(jsonToScalar) : jsonToScalar(v);
     }
     return { id: String(o.id), name: typeof o.name === 'string' ? o.name : String(o.id), fields };
@@ -172,7 +179,7 @@ export function fromFileJson(json: FileDefinitionJson): Definition {
   const parameters: ParameterObject[] = (json.parameters ?? []).map((p) => {
     const attributes: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(p)) {
-      if (k === 'id') continue;
+      if (k === 'id' || k === UNSAFE_KEY) continue;
       attributes[k] = Array.isArray(v) ? v.map(String) : String(v);
     }
     return { id: String(p.id), attributes };

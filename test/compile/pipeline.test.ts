@@ -57,6 +57,11 @@ describe('schedule', () => {
     expect(s.fields.occurrences).toBe(occurrences);
   });
 
+  it('one-time starts now, so AWS does not see a backfill', () => {
+    const out = compileYaml(`name: x\nfrequency: one-time\nload_time: "01:00"\n${chain}`);
+    expect(obj(out.definition, 'DefaultSchedule')?.fields.startDateTime).toBe('2026-03-10T12:00:00');
+  });
+
   it('on-demand has no Schedule and no schedule refs', () => {
     const out = compileYaml(`name: x\nfrequency: on-demand\n${chain}`);
     expect(errorsOf(out)).toEqual([]);
@@ -119,8 +124,8 @@ describe('secrets', () => {
     expect(text).not.toContain(secret);
     expect(text).toContain('#{*myAppDbPassword}');
     expect(out.definition!.meta?.secrets).toEqual({
-      myAppDbPassword: 'env:APP_DB_PASSWORD',
-      myWarehousePassword: 'env:WAREHOUSE_PASSWORD',
+      '*myAppDbPassword': 'env:APP_DB_PASSWORD',
+      '*myWarehousePassword': 'env:WAREHOUSE_PASSWORD',
     });
 
     // A Dataduct-layout config holds literal passwords: still never printed or compiled.

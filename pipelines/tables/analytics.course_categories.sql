@@ -1,0 +1,8 @@
+-- The course category lookup analysts join against.
+CREATE TABLE analytics.course_categories (
+  id INTEGER NOT NULL PRIMARY KEY,
+  slug VARCHAR(64) NOT NULL,
+  title VARCHAR(256) NOT NULL,
+  description VARCHAR(4096)
+)
+DISTSTYLE ALL;

@@ -1,0 +1,251 @@
+/**
+ * `etlctl database create|drop|recreate|grant`: DDL from table definition files in dependency
+ * order (Dataduct's `database` commands, reference/dataduct.md §1), printed, and with --execute run
+ * on Redshift through the Redshift Data API (BatchExecuteStatement + DescribeStatement polling).
+ */
+import { readFile } from 'node:fs/promises';
+import type { DatabaseConfig, Permission, ResolvedConfig } from '../config/types.js';
+import type { TableDef } from '../compile/table-definition.js';
+import { parseTableDefinition } from '../compile/table-definition.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { diag, EtlError, ExitCode } from '../diagnostics.js';
+import type { AwsClients } from './clients.js';
+import { awsCall } from './errors.js';
+
+export type DatabaseAction = 'create' | 'drop' | 'recreate' | 'grant';
+
+export async function loadTableDefinitions(
+  files: readonly string[],
+): Promise<{ tables: TableDef[]; diagnostics: Diagnostic[]; sources: Map<string, string> }> {
+  const tables: TableDef[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const sources = new Map<string, string>();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      throw new EtlError(
+        diag('ETL6202', `table definition file not found: ${file}`, { file }),
+        ExitCode.USAGE,
+      );
+    }
+    sources.set(file, text);
+    const parsed = parseTableDefinition(text, file);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.table) tables.push(parsed.table);
+  }
+  return { tables, diagnostics, sources };
+}
+
+function key(name: string): string {
+  return name.toLowerCase();
+}
+
+/**
+ * Order tables so each comes after the tables and views it references (FK REFERENCES, view
+ * FROM/JOIN). References outside the given set are assumed to exist already. Ties keep the order
+ * of the files on the command line. A cycle is an error naming the tables in it.
+ */
+export function orderTables(tables: readonly TableDef[]): TableDef[] {
+  const byName = new Map<string, TableDef>();
+  for (const t of tables) {
+    byName.set(key(t.fullName), t);
+    // A reference without schema may name a table given with one, and the other way round.
+    if (!byName.has(key(t.name))) byName.set(key(t.name), t);
+  }
+  const resolveRef = (r: string): TableDef | undefined =>
+    byName.get(key(r)) ?? byName.get(key(r.split('.').pop() ?? r));
+  const ordered: TableDef[] = [];
+  const state = new Map<TableDef, 'visiting' | 'done'>();
+  const visit = (t: TableDef, path: TableDef[]): void => {
+    const s = state.get(t);
+    if (s === 'done') return;
+    if (s === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(t)), t].map((x) => x.fullName).join(' -> ');
+      throw new EtlError(
+        diag('ETL6202', `table definitions reference each other in a cycle: ${cycle}`),
+        ExitCode.FAILURE,
+      );
+    }
+    state.set(t, 'visiting');
+    for (const r of t.references) {
+      const dep = resolveRef(r);
+      if (dep && dep !== t) visit(dep, [...path, t]);
+    }
+    state.set(t, 'done');
+    ordered.push(t);
+  };
+  for (const t of tables) visit(t, []);
+  return ordered;
+}
+
+function grants(t: TableDef, permissions: readonly Permission[]): string[] {
+  return permissions.flatMap((p) => {
+    const grantee = p.group ? `GROUP ${p.group}` : p.user;
+    return grantee ? [`GRANT ${p.permission} ON ${t.fullName} TO ${grantee}`] : [];
+  });
+}
+
+function dropStatement(t: TableDef): string {
+  return `DROP ${t.isView ? 'VIEW' : 'TABLE'} IF EXISTS ${t.fullName} CASCADE`;
+}
+
+/** The statements for an action, without trailing semicolons, in the order they must run. */
+export function databaseStatements(
+  action: DatabaseAction,
+  tables: readonly TableDef[],
+  permissions: readonly Permission[],
+): string[] {
+  const ordered = orderTables(tables);
+  const create = ordered.flatMap((t) => [t.sql.trim().replace(/;+\s*$/, ''), ...grants(t, permissions)]);
+  const drop = [...ordered].reverse().map(dropStatement);
+  switch (action) {
+    case 'create':
+      return create;
+    case 'drop':
+      return drop;
+    case 'grant':
+      return ordered.flatMap((t) => grants(t, permissions));
+    case 'recreate':
+      return [...drop, ...create];
+  }
+}
+
+export function formatScript(statements: readonly string[]): string {
+  return statements.map((s) => `${s};`).join('\n\n');
+}
+
+export interface RedshiftTarget {
+  name: string;
+  clusterId?: string;
+  workgroupName?: string;
+  secretArn?: string;
+  database: string;
+  user?: string;
+}
+
+/** The Redshift connection to run DDL on: `--connection`, else defaults.warehouse, else the only redshift database. */
+export function redshiftTarget(config: ResolvedConfig, name?: string): RedshiftTarget {
+  const redshifts = Object.entries(config.databases).filter(([, d]) => d.engine === 'redshift');
+  const chosen = name ?? config.defaults.warehouse ?? (redshifts.length === 1 ? redshifts[0][0] : undefined);
+  if (!chosen) {
+    throw new EtlError(
+      diag(
+        'ETL6010',
+        redshifts.length === 0
+          ? 'no redshift database is configured'
+          : 'several redshift databases are configured',
+        {
+          hint:
+            redshifts.length === 0
+              ? 'add one under databases: with engine: redshift and cluster_id'
+              : `pick one with --connection (${redshifts.map(([n]) => n).join(', ')})`,
+        },
+      ),
+      ExitCode.USAGE,
+    );
+  }
+  const db: DatabaseConfig | undefined = config.databases[chosen];
+  if (!db) throw new EtlError(diag('ETL6010', `database '${chosen}' is not in the config`), ExitCode.USAGE);
+  if (db.engine !== 'redshift') {
+    throw new EtlError(
+      diag('ETL6010', `database '${chosen}' is ${db.engine}; --execute runs on Redshift only`),
+      ExitCode.USAGE,
+    );
+  }
+  const extra = (k: string): string | undefined => {
+    const v = config.values.get(`databases.${chosen}.${k}`)?.value;
+    return typeof v === 'string' ? v : undefined;
+  };
+  const workgroupName = extra('workgroup_name') ?? extra('workgroup');
+  const secretArn = extra('secret_arn');
+  if (!db.clusterId && !workgroupName) {
+    throw new EtlError(
+      diag('ETL6010', `database '${chosen}' has no cluster_id (or workgroup_name) for the Redshift Data API`),
+      ExitCode.USAGE,
+    );
+  }
+  if (!db.database)
+    throw new EtlError(diag('ETL6010', `database '${chosen}' has no database name`), ExitCode.USAGE);
+  return {
+    name: chosen,
+    clusterId: db.clusterId,
+    workgroupName,
+    secretArn,
+    database: db.database,
+    user: db.user,
+  };
+}
+
+/** The Data API allows at most 40 statements per batch. */
+const BATCH_LIMIT = 40;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface ExecuteOptions {
+  pollMs?: number;
+  /** Give up polling after this long (the statement keeps running on the cluster). */
+  timeoutMs?: number;
+}
+
+/** Run statements in order as transactions of ≤40; the first failure stops with the failing statement. */
+export async function executeOnRedshift(
+  clients: AwsClients,
+  target: RedshiftTarget,
+  statements: readonly string[],
+  opts: ExecuteOptions = {},
+): Promise<{ batches: number; statements: number }> {
+  const { BatchExecuteStatementCommand, DescribeStatementCommand } =
+    await import('@aws-sdk/client-redshift-data');
+  const rsd = await clients.redshiftData();
+  let batches = 0;
+  for (let i = 0; i < statements.length; i += BATCH_LIMIT) {
+    const sqls = statements.slice(i, i + BATCH_LIMIT);
+    const started = await awsCall('Redshift BatchExecuteStatement', () =>
+      rsd.send(
+        new BatchExecuteStatementCommand({
+          Sqls: sqls,
+          Database: target.database,
+          ...(target.clusterId ? { ClusterIdentifier: target.clusterId } : {}),
+          ...(target.workgroupName ? { WorkgroupName: target.workgroupName } : {}),
+          ...(target.secretArn
+            ? { SecretArn: target.secretArn }
+            : target.clusterId && target.user
+              ? { DbUser: target.user }
+              : {}),
+          StatementName: 'etlctl database',
+        }),
+      ),
+    );
+    batches++;
+    const id = started.Id ?? '';
+    const deadline = Date.now() + (opts.timeoutMs ?? 15 * 60_000);
+    let pollMs = opts.pollMs ?? 250;
+    for (;;) {
+      const st = await awsCall('Redshift DescribeStatement', () =>
+        rsd.send(new DescribeStatementCommand({ Id: id })),
+      );
+      if (st.Status === 'FINISHED') break;
+      if (st.Status === 'FAILED' || st.Status === 'ABORTED') {
+        const failed = st.SubStatements?.find((s) => s.Status === 'FAILED');
+        const sql = failed?.QueryString ?? sqls[0];
+        const error = failed?.Error ?? st.Error ?? st.Status;
+        throw new EtlError(
+          diag('ETL6201', `Redshift statement failed: ${error.split('\n')[0]}`, {
+            hint: `statement: ${sql.replace(/\s+/g, ' ').slice(0, 300)}${i > 0 || batches > 1 ? ' (earlier batches were committed)' : ''}; the batch was rolled back`,
+          }),
+          ExitCode.FAILURE,
+        );
+      }
+      if (Date.now() > deadline) {
+        throw new EtlError(
+          diag('ETL6201', `Redshift statement ${id} still ${st.Status} after the timeout`),
+          ExitCode.ENVIRONMENT,
+        );
+      }
+      await sleep(pollMs);
+      pollMs = Math.min(pollMs * 2, 2000);
+    }
+  }
+  return { batches, statements: statements.length };
+}

@@ -1,0 +1,37 @@
+/**
+ * What the control plane hands an activity runner and what it gets back. Runners live next to
+ * this file (copy.ts, redshift-copy.ts, sql.ts, shell.ts); each exports
+ * `(ctx: ActivityContext) => Promise<ActivityResult>` and throws EtlError on failure.
+ */
+import type { PipelineObject } from '../../definition/model.js';
+import type { Driver } from '../drivers/types.js';
+import type { LocalS3 } from '../s3.js';
+
+export interface ActivityContext {
+  /** The activity, its fields already expression-evaluated for this instance. */
+  object: PipelineObject;
+  /** Any referenced object (data node, database, data format…), evaluated for this instance. */
+  resolve(id: string): PipelineObject;
+  /**
+   * A session on the database that a database object (RdsDatabase, JdbcDatabase,
+   * RedshiftDatabase) names. The control plane owns its lifetime: runners never close it.
+   * Each call may return a new session; a runner calls it once per database it needs.
+   */
+  connect(databaseObjectId: string): Promise<Driver>;
+  s3: LocalS3;
+  stateDir: string;
+  log(line: string): void;
+  /** Rows moved so far (cumulative), for progress display. */
+  progress(rows: number): void;
+  signal: AbortSignal;
+  /** Runners append one line per SQL translation or ignored option, for the run report. */
+  translations: string[];
+  /** Directory that relative local paths (a scriptUri that is a file) resolve against; default cwd. */
+  cwd?: string;
+}
+
+export interface ActivityResult {
+  rowsMoved?: number;
+}
+
+export type ActivityRunner = (ctx: ActivityContext) => Promise<ActivityResult>;

@@ -1,0 +1,93 @@
+/** Helpers shared by the three drivers: errors, quoting, transactions. */
+import { diag, EtlError, ExitCode } from '../../diagnostics.js';
+import type { Driver } from './types.js';
+
+/** A URL with its password hidden, for logs and messages (DESIGN.md decision 6). */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z0-9+.-]+:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+}
+
+export function connectError(displayUrl: string, e: unknown): EtlError {
+  return new EtlError(
+    diag('ETL7001', `cannot connect to ${displayUrl}: ${errMessage(e)}`, {
+      hint: 'check that the server is running and the connection URL in the config is right',
+    }),
+    ExitCode.ENVIRONMENT,
+  );
+}
+
+export function errMessage(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name;
+  return String(e);
+}
+
+function excerptSql(sql: string): string {
+  const one = sql.replace(/\s+/g, ' ').trim();
+  return one.length > 160 ? one.slice(0, 157) + '...' : one;
+}
+
+/** A database error as an EtlError naming the statement; EtlErrors pass through unchanged. */
+export function sqlError(kind: string, sql: string, e: unknown): EtlError {
+  if (e instanceof EtlError) return e;
+  // PostgreSQL says where a COPY failed (`COPY t, line 5001, column amount: "x"`): keep it.
+  const extra = e as { detail?: unknown; where?: unknown };
+  const context = [extra.detail, extra.where]
+    .filter((x): x is string => typeof x === 'string' && x !== '')
+    .map((x) => ` ${x.split('\n')[0]}.`)
+    .join('');
+  const err = new EtlError(
+    diag('ETL7002', `${kind}: ${errMessage(e)}.${context} (in statement: ${excerptSql(sql)})`),
+  );
+  (err as { cause?: unknown }).cause = e;
+  return err;
+}
+
+/** Removes trailing semicolons and whitespace so a query can be wrapped as a subquery. */
+export function stripTrailingSemicolons(sql: string): string {
+  return sql.replace(/[\s;]+$/, '');
+}
+
+export function quoteQualifiedWith(name: string, quote: (part: string) => string, q: string): string {
+  const parts: string[] = [];
+  let cur = '';
+  let inQ = false;
+  for (const ch of name.trim()) {
+    if (ch === q) {
+      inQ = !inQ;
+      cur += ch;
+    } else if (ch === '.' && !inQ) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  parts.push(cur);
+  return parts.map((p) => (p.startsWith(q) && p.endsWith(q) && p.length >= 2 ? p : quote(p))).join('.');
+}
+
+/**
+ * BEGIN/COMMIT on one session, with savepoints for nested calls. `run` sends one statement.
+ */
+export class TxState {
+  depth = 0;
+  constructor(private readonly run: (sql: string) => Promise<unknown>) {}
+
+  async transaction<T>(driver: Driver, fn: (tx: Driver) => Promise<T>): Promise<T> {
+    const depth = this.depth;
+    await this.run(depth === 0 ? 'BEGIN' : `SAVEPOINT etlctl_sp${depth}`);
+    this.depth++;
+    try {
+      const result = await fn(driver);
+      this.depth--;
+      await this.run(depth === 0 ? 'COMMIT' : `RELEASE SAVEPOINT etlctl_sp${depth}`);
+      return result;
+    } catch (e) {
+      this.depth = depth;
+      try {
+        await this.run(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT etlctl_sp${depth}`);
+      } catch {
+        // The session may be gone (killed connection); the server rolls back on its own then.
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/** PostgreSQL through pg; bulk data through COPY with pg-copy-streams (backpressure via pipeline). */
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PgTextToTsv } from '../tsv.js';
+import {
+  connectError,
+  quoteQualifiedWith,
+  redactUrl,
+  sqlError,
+  stripTrailingSemicolons,
+  TxState,
+} from './common.js';
+import type { Driver, OpenDriverOptions, QueryResult } from './types.js';
+
+export function pgQuoteIdent(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+export function pgColumnList(columns: readonly string[] | undefined, quote: (s: string) => string): string {
+  return columns && columns.length ? ` (${columns.map(quote).join(', ')})` : '';
+}
+
+export async function openPostgres(url: string, opts: OpenDriverOptions): Promise<Driver> {
+  const displayUrl = redactUrl(url);
+  const client = new pg.Client({
+    connectionString: url.replace(/^postgresql:/i, 'postgres:'),
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+    // Redshift sessions run in UTC; so do ours, so timestamptz text is the same everywhere.
+    options: '-c TimeZone=UTC',
+  });
+  // An idle client whose server goes away emits 'error'; without a listener that would crash.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (e) {
+    throw connectError(displayUrl, e);
+  }
+  return new PostgresDriver(client, displayUrl);
+}
+
+class PostgresDriver implements Driver {
+  readonly kind = 'postgres' as const;
+  private readonly tx: TxState;
+
+  constructor(
+    private readonly client: pg.Client,
+    readonly displayUrl: string,
+  ) {
+    this.tx = new TxState((sql) => this.query(sql));
+  }
+
+  get inTransaction(): boolean {
+    return this.tx.depth > 0;
+  }
+
+  async query(sql: string, params?: readonly unknown[]): Promise<QueryResult> {
+    try {
+      const out: pg.QueryResult | pg.QueryResult[] = await this.client.query(
+        sql,
+        params as unknown[] | undefined,
+      );
+      // A multi-statement string (simple protocol) answers with one result per statement.
+      const res = Array.isArray(out) ? out[out.length - 1] : out;
+      return {
+        rows: res.rows,
+        fields: (res.fields ?? []).map((f: pg.FieldDef) => ({ name: f.name, type: String(f.dataTypeID) })),
+        rowCount: res.rowCount ?? res.rows.length,
+      };
+    } catch (e) {
+      throw sqlError('PostgreSQL', sql, e);
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    // The simple protocol runs a multi-statement string in one round trip.
+    await this.query(sql);
+  }
+
+  transaction<T>(fn: (tx: Driver) => Promise<T>): Promise<T> {
+    return this.tx.transaction(this, fn);
+  }
+
+  async copyIn(table: string, columns: readonly string[] | undefined, tsv: Readable): Promise<number> {
+    const sql = `COPY ${this.quoteQualified(table)}${pgColumnList(columns, pgQuoteIdent)} FROM STDIN`;
+    const stream = this.client.query(copyFrom(sql));
+    try {
+      await pipeline(tsv, stream);
+    } catch (e) {
+      throw sqlError('PostgreSQL', sql, e);
+    }
+    return stream.rowCount ?? 0;
+  }
+
+  async copyOut(selectQuery: string, tsv: Writable, opts: { end?: boolean } = {}): Promise<number> {
+    const sql = `COPY (${stripTrailingSemicolons(selectQuery)}) TO STDOUT`;
+    const stream = this.client.query(copyTo(sql));
+    try {
+      await pipeline(stream, new PgTextToTsv(), tsv, { end: opts.end ?? false });
+    } catch (e) {
+      throw sqlError('PostgreSQL', sql, e);
+    }
+    return stream.rowCount ?? 0;
+  }
+
+  quoteIdent(name: string): string {
+    return pgQuoteIdent(name);
+  }
+
+  quoteQualified(name: string): string {
+    return quoteQualifiedWith(name, pgQuoteIdent, '"');
+  }
+
+  placeholder(i: number): string {
+    return `$${i}`;
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Live progress of a local run: one plain line per step event (good for logs and CI), plus, on
+ * a terminal, a status line under them with the running steps and their rows/s. `--json` prints
+ * one JSON object per event instead. Ends with a dbt-style `Done. OK=… FAILED=… SKIPPED=…` line.
+ */
+import { err, out } from '../cli/common.js';
+import type { EngineEvent, InstanceInfo, Reporter, RunSummary } from './engine.js';
+import { formatDuration } from './period.js';
+
+export interface ProgressOptions {
+  json?: boolean;
+  tty?: boolean;
+  /** Clock for timestamps (tests). */
+  clock?: () => Date;
+}
+
+function fmtInt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** An alert as one stderr line: the subject and the first line of the message (all of it is in alerts.ndjson). */
+function oneLine(subject: string, message: string): string {
+  const first = message.split('\n').find((l) => l.trim() !== '');
+  return first ? `${subject} — ${first.trim()}` : subject;
+}
+
+function when(i: InstanceInfo): string {
+  return i.scheduledStart.slice(0, 16);
+}
+
+function rate(rows: number, ms: number): string {
+  if (ms <= 0) return '';
+  const perSec = (rows * 1000) / ms;
+  return `${perSec < 10 ? perSec.toFixed(1) : fmtInt(Math.round(perSec))} rows/s`;
+}
+
+export class ProgressPrinter implements Reporter {
+  private readonly running = new Map<number, { name: string; rows: number; ms: number }>();
+  private statusShown = false;
+
+  constructor(private readonly opts: ProgressOptions = {}) {}
+
+  private line(text: string, toErr = false): void {
+    this.clearStatus();
+    const stamp = (this.opts.clock?.() ?? new Date()).toISOString().slice(11, 19);
+    (toErr ? err : out)(`${stamp} ${text}`);
+    this.drawStatus();
+  }
+
+  private clearStatus(): void {
+    if (this.statusShown) {
+      process.stdout.write('\r\x1b[K');
+      this.statusShown = false;
+    }
+  }
+
+  private drawStatus(): void {
+    if (!this.opts.tty || this.running.size === 0) return;
+    const parts = [...this.running.values()].map((r) =>
+      r.rows > 0 ? `${r.name} ${fmtInt(r.rows)} rows ${rate(r.rows, r.ms)}` : r.name,
+    );
+    const text = `  running: ${parts.join(' | ')}`;
+    const width = process.stdout.columns || 120;
+    process.stdout.write(text.length > width - 1 ? text.slice(0, width - 2) + '…' : text);
+    this.statusShown = true;
+  }
+
+  event(e: EngineEvent): void {
+    if (this.opts.json) {
+      out(JSON.stringify(e));
+      return;
+    }
+    switch (e.kind) {
+      case 'plan': {
+        const parts = [`${e.toRun} step instance${e.toRun === 1 ? '' : 's'} to run`];
+        if (e.resumed) parts.push(`${e.resumed} resumed from an earlier run`);
+        if (e.alreadyFinished) parts.push(`${e.alreadyFinished} already finished`);
+        this.line(`Running ${e.pipeline} (run #${e.runId}): ${parts.join(', ')}`);
+        break;
+      }
+      case 'start':
+        this.running.set(e.instance.id, { name: e.instance.name, rows: 0, ms: 0 });
+        this.line(
+          `START ${e.instance.name} [${e.instance.type}] ${when(e.instance)}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`,
+        );
+        break;
+      case 'progress': {
+        const r = this.running.get(e.instance.id);
+        if (r) {
+          r.rows = e.rows;
+          r.ms = e.elapsedMs;
+        }
+        if (this.opts.tty) {
+          this.clearStatus();
+          this.drawStatus();
+        }
+        break;
+      }
+      case 'end': {
+        this.running.delete(e.instance.id);
+        const took = formatDuration(e.elapsedMs);
+        const rows = e.rows !== undefined ? `, ${fmtInt(e.rows)} rows (${rate(e.rows, e.elapsedMs)})` : '';
+        if (e.status === 'FINISHED') this.line(`OK    ${e.instance.name} in ${took}${rows}`);
+        else if (e.retryInMs !== undefined) {
+          this.line(
+            `RETRY ${e.instance.name} attempt ${e.attempt} ${e.status.toLowerCase()}: ${e.error}; next attempt in ${formatDuration(e.retryInMs)}${e.retryInMs >= 60_000 ? ' (--retry-delay shortens it)' : ''}`,
+          );
+        } else {
+          this.line(
+            `${e.status === 'INTERRUPTED' ? 'STOP ' : 'FAIL '} ${e.instance.name} ${e.status} after ${took}: ${e.error ?? ''}${e.logPath ? ` (log: ${e.logPath})` : ''}`,
+          );
+        }
+        break;
+      }
+      case 'cascade':
+        this.line(`SKIP  ${e.instance.name} (CASCADE_FAILED: upstream ${e.because} failed)`);
+        break;
+      case 'alert':
+        this.line(`ALERT [${e.alert.event}] ${oneLine(e.alert.subject, e.alert.message)}`, true);
+        break;
+      case 'note':
+        this.line(e.message);
+        break;
+    }
+  }
+
+  summary(s: RunSummary): void {
+    this.clearStatus();
+    if (this.opts.json) {
+      out(JSON.stringify({ kind: 'summary', ...s }));
+      return;
+    }
+    if (s.nothingToDo) {
+      out(
+        `Nothing to run for ${s.pipeline}: every due instance already finished` +
+          (s.nextDue ? ` (next one due ${s.nextDue.toISOString()})` : ''),
+      );
+    }
+    for (const t of s.translations) out(`  translated: ${t}`);
+    const blocked = s.instances.filter((i) => i.status === 'WAITING_ON_DEPENDENCIES' && !s.interrupted);
+    for (const b of blocked)
+      out(`  not run: ${b.name} (${b.scheduledStart.slice(0, 16)}) — an upstream step did not finish`);
+    out(
+      `Done. OK=${s.ok} FAILED=${s.failed} SKIPPED=${s.skipped} TOTAL=${s.ok + s.failed + s.skipped} in ${formatDuration(s.elapsedMs)}` +
+        (s.interrupted ? ' (stopped; unfinished steps run again on the next activate)' : ''),
+    );
+  }
+}

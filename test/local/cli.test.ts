@@ -1,0 +1,159 @@
+/** End-to-end: the CLI as a user runs it (needs dist/, built by `npm test`; built here if missing). */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './helpers.js';
+
+const root = resolve(__dirname, '../..');
+const bin = join(root, 'bin', 'etlctl');
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/src/local/activate.js'))) {
+    spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+  }
+});
+
+function etlctl(cwd: string, args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ETLCTL_CONFIG: '' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function writeDef(dir: string, name: string, objects: unknown[]): string {
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify({ objects }));
+  return path;
+}
+
+const sh = (id: string, command: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name: id,
+  type: 'ShellCommandActivity',
+  workerGroup: 'local',
+  command,
+  ...extra,
+});
+
+describe('etlctl definition run / pipeline history (local engine)', () => {
+  it('a run killed with SIGKILL mid-step is resumed by the next run: correct data, no duplicates', async () => {
+    const dir = tempDir();
+    const data = join(dir, 'data.txt');
+    const marker = join(dir, 'b-started');
+    writeDef(dir, 'resume', [
+      { id: 'Default', name: 'Default', scheduleType: 'ondemand' },
+      sh('A', `echo A >> ${data}`),
+      sh('B', `touch ${marker}; sleep 2; echo B >> ${data}`, { dependsOn: { ref: 'A' } }),
+      sh('C', `echo C >> ${data}`, { dependsOn: { ref: 'B' } }),
+    ]);
+    const child = spawn(process.execPath, [bin, 'definition', 'run', 'resume.json'], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
+    await waitFor(() => existsSync(marker));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+
+    const second = etlctl(dir, ['definition', 'run', 'resume.json']);
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(
+      /2 step instances to run, 2 resumed from an earlier run, 1 already finished/,
+    );
+    expect(second.stdout).toMatch(/Done\. OK=2 FAILED=0 SKIPPED=0/);
+    // The orphaned attempt of the killed run must not finish behind our back.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(readFileSync(data, 'utf8')).toBe('A\nB\nC\n');
+
+    const history = etlctl(dir, ['pipeline', 'history', 'resume', '--json']);
+    const runs = JSON.parse(history.stdout).runs as { id: number; status: string }[];
+    expect(runs.map((r) => r.status)).toEqual(['FINISHED', 'INTERRUPTED']);
+  });
+
+  it('pipeline activate: a failing step exits 1 with the summary, its alert on stderr and in alerts.ndjson', () => {
+    const dir = tempDir();
+    writeDef(dir, 'failing', [
+      { id: 'Default', name: 'Default', scheduleType: 'ondemand', failureAndRerunMode: 'cascade' },
+      {
+        id: 'Alarm',
+        name: 'Alarm',
+        type: 'SnsAlarm',
+        topicArn: 'arn:x',
+        subject: '#{node.name} failed',
+        message: 'see logs',
+      },
+      sh('Bad', 'exit 2', { onFail: { ref: 'Alarm' } }),
+      sh('After', `touch ${join(dir, 'after')}`, { dependsOn: { ref: 'Bad' } }),
+    ]);
+    const r = etlctl(dir, ['pipeline', 'activate', 'failing.json']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Done\. OK=0 FAILED=1 SKIPPED=1 TOTAL=2/);
+    expect(r.stderr).toMatch(/ALERT \[onFail\] Bad failed — see logs/);
+    expect(existsSync(join(dir, 'after'))).toBe(false);
+    expect(readFileSync(join(dir, '.etlctl', 'alerts.ndjson'), 'utf8')).toMatch(/"subject":"Bad failed"/);
+    const status = etlctl(dir, ['pipeline', 'status', 'failing']);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/last run #\d+ FAILED/);
+    expect(status.stdout).toMatch(/After\s+CASCADE_FAILED/);
+  });
+
+  it('`etlctl task …` commands inside activities run this etlctl, whatever is on PATH', () => {
+    const dir = tempDir();
+    writeDef(dir, 'tasks', [
+      { id: 'Default', name: 'Default', scheduleType: 'ondemand' },
+      sh('Version', `etlctl --version > ${join(dir, 'version.txt')}`),
+    ]);
+    const r = spawnSync(process.execPath, [bin, 'definition', 'run', 'tasks.json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: '/usr/bin:/bin' },
+    });
+    expect(r.status).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(readFileSync(join(dir, 'version.txt'), 'utf8').trim()).toBe(pkg.version);
+  });
+});
+
+describe('etlctl agent', () => {
+  it('runs a due instance of an active pipeline and stops cleanly on SIGTERM', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'ran.txt');
+    const start = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000);
+    const startText = start.toISOString().slice(0, 19);
+    writeDef(dir, 'scheduled', [
+      { id: 'Default', name: 'Default', scheduleType: 'cron', schedule: { ref: 'Every15' } },
+      { id: 'Every15', name: 'Every15', type: 'Schedule', period: '15 minutes', startDateTime: startText },
+      sh('Tick', `echo "$1" >> ${out}`, { scriptArgument: '#{@scheduledStartTime}' }),
+    ]);
+    // Activating with a horizon before the start registers the pipeline without running anything.
+    const reg = etlctl(dir, ['definition', 'run', 'scheduled.json', '--until', '2000-01-01T00:00:00Z']);
+    expect(reg.code).toBe(0);
+    expect(existsSync(out)).toBe(false);
+
+    const agent = spawn(process.execPath, [bin, 'agent', '--poll', '1'], { cwd: dir });
+    let stdout = '';
+    agent.stdout.on('data', (c) => (stdout += String(c)));
+    await waitFor(() => existsSync(out) && stdout.includes('Done.'));
+    const second = etlctl(dir, ['agent']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/ETL7580: an agent is already running/);
+
+    agent.kill('SIGTERM');
+    const code = await new Promise((r) => agent.on('exit', r));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Agent stopped\./);
+    expect(readFileSync(out, 'utf8')).toBe(`${startText}\n`);
+    expect(existsSync(join(dir, '.etlctl', 'agent.lock'))).toBe(false);
+  });
+});
