@@ -34,8 +34,10 @@ export function compileTransform(
   forceNoOutput = false,
 ): StepOutput {
   const p = ctx.params;
-  const substitute = (s: string) =>
-    s.replace(/\{S3_BASE_PATH\}/g, ctx.b.s3Uri('data', '').replace(/\/$/, ''));
+  // As in extract-s3 (and Dataduct): the config's aws.s3_base_path. Other braces are left alone,
+  // since shell arguments may hold ${VARIABLES}.
+  const basePath = ctx.config.aws.s3BasePath.replace(/^\/+|\/+$/g, '');
+  const substitute = (s: string) => s.replace(/\{S3_BASE_PATH\}/g, basePath);
   const args = [...scriptArguments(p.script_arguments, substitute), ...extraArgs];
   const inputs = p.no_input === true ? [] : [...ctx.inputs];
   for (const [i, uri] of ((p.additional_s3_files as string[] | undefined) ?? []).entries()) {

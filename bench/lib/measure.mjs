@@ -166,3 +166,9 @@ export function formatMs(ms) {
 export function medianOf(samples, field = 'ms') {
   return median((samples ?? []).map((s) => s[field]).filter((v) => Number.isFinite(v)));
 }
+
+/** True when `tool` is on the PATH (baselines whose tools are missing are skipped). */
+export async function haveTool(tool) {
+  const r = await timeCommand(['bash', '-c', `command -v ${tool}`]).catch(() => ({ code: 1 }));
+  return r.code === 0;
+}

@@ -61,7 +61,7 @@ export async function run(ctx) {
         ratio: m / base,
         cpu: medianOf(samples[big], 'cpuMs'),
         baselineCpu: medianOf(samples['10 objects'], 'cpuMs'),
-        note: `+${(m - base).toFixed(0)} ms beyond start-up`,
+        note: `${m >= base ? '+' : '−'}${Math.abs(m - base).toFixed(0)} ms beyond start-up`,
         target: '≤ 200 ms beyond start-up',
         pass: m - base <= 200,
       },

@@ -5,7 +5,7 @@
 // same session. Every run's destination is checked (row count + checksum against the source).
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, medianOf, mustRun, timeCommand } from '../lib/measure.mjs';
+import { haveTool, median, medianOf, mustRun } from '../lib/measure.mjs';
 import { benchEnv, MYSQL_URL, PG_URL, writeProjectBase } from '../lib/project.mjs';
 import { COPY_COLUMNS, ensureSource, pgConnect, pgCopyChecksum, pgCopyTableSql } from '../lib/data.mjs';
 
@@ -25,11 +25,6 @@ export function stepTimes(output) {
   return [...output.matchAll(/^\S*\s*OK\s+(\S+) in (.*)$/gm)].map((m) => `${m[1]} ${m[2]}`);
 }
 
-async function haveTool(tool) {
-  const r = await timeCommand(['bash', '-c', `command -v ${tool}`]).catch(() => ({ code: 1 }));
-  return r.code === 0;
-}
-
 export async function run(ctx) {
   const { etlctl, work, reps, log, opts } = ctx;
   const dir = join(work, 'copy');
@@ -44,6 +39,8 @@ export async function run(ctx) {
   const usePgloader = opts.pgloader && (await haveTool('pgloader'));
   if (opts.pgloader && !usePgloader)
     log('  pgloader is not installed: its baseline is skipped (apt-get install -y pgloader)');
+  const useRaw = (await haveTool('mariadb')) && (await haveTool('psql'));
+  if (!useRaw) log('  the mariadb or psql client is missing: the raw-pipe baseline is skipped');
   const pgc = await pgConnect();
   const rows = [];
   const samples = {};
@@ -116,7 +113,7 @@ steps:
           },
         },
       ];
-      if (size.baselines || opts.bigBaselines) {
+      if (useRaw && (size.baselines || opts.bigBaselines)) {
         variants.push({
           key: `raw pipe ${label}`,
           run: async () => {
@@ -170,9 +167,9 @@ steps:
       const rate = `${Math.round(size.rows / (etlMs / 1000)).toLocaleString('en-US')} rows/s`;
       rows.push({
         scenario: 'Extract + load',
-        measure: `MariaDB → PostgreSQL, ${label} rows (vs raw pipe)`,
+        measure: `MariaDB → PostgreSQL, ${label} rows ${raw ? '(vs raw pipe)' : '(etlctl only)'}`,
         value: etlMs,
-        baselineName: 'raw pipe',
+        baselineName: raw ? 'raw pipe' : '',
         baseline: rawMs,
         ratio: etlMs / rawMs,
         cpu: medianOf(etl, 'cpuMs'),
@@ -204,7 +201,7 @@ steps:
         measure: `etlctl peak RSS (process tree), ${label} rows`,
         value: etlRss,
         unit: 'MB',
-        baselineName: 'raw pipe',
+        baselineName: raw ? 'raw pipe' : '',
         baseline: rawRss ?? NaN,
         ratio: NaN,
         note: '',

@@ -43,7 +43,7 @@ export async function run(ctx) {
         ratio: m / base,
         cpu: medianOf(samples[c.key], 'cpuMs'),
         baselineCpu: medianOf(samples['node -e 0'], 'cpuMs'),
-        note: `+${(m - base).toFixed(0)} ms over bare Node`,
+        note: `${m >= base ? '+' : '−'}${Math.abs(m - base).toFixed(0)} ms over bare Node`,
         target: `≤ ${c.target} ms`,
         pass: m <= c.target,
       };

@@ -460,6 +460,9 @@ export function compilePipelineText(
   if (b.usesEc2) addEc2Resource(b, raw, file);
   if (b.usesEmr) addEmrCluster(b, raw, file);
 
+  // Alarms nothing points at (no late_after, no warn-severity check) would only clutter the definition.
+  for (const id of ['LateAlarm', 'WarningAlarm']) if (b.get(id) && !isReferenced(b, id)) b.objects.delete(id);
+
   const definition = b.build();
   definition.meta!.description = typeof raw.description === 'string' ? raw.description : undefined;
   if (isRecord(raw.tags))
@@ -468,6 +471,13 @@ export function compilePipelineText(
       ...Object.fromEntries(Object.entries(raw.tags).map(([k, v]) => [k, String(v)])),
     };
   return { definition: hasErrors(b.diagnostics) ? undefined : definition, diagnostics: b.diagnostics };
+}
+
+function isReferenced(b: DefinitionBuilder, id: string): boolean {
+  for (const o of b.objects.values())
+    for (const v of Object.values(o.fields))
+      for (const x of Array.isArray(v) ? v : [v]) if (typeof x === 'object' && x.ref === id) return true;
+  return false;
 }
 
 /** Activities of a step that no other activity of the same step waits for. */
@@ -540,7 +550,6 @@ function addEtlctlBootstrap(b: DefinitionBuilder, version: string, file: YamlFil
   const roots: string[] = [];
   for (const o of b.objects.values())
     if (isActivity(o.fields.type) && refsOf(o, 'dependsOn').length === 0 && o.fields.runsOn) roots.push(o.id);
-  const first = [...b.objects.values()].find((o) => isActivity(o.fields.type));
   b.add(
     id,
     {
@@ -552,7 +561,8 @@ function addEtlctlBootstrap(b: DefinitionBuilder, version: string, file: YamlFil
       onFail: b.get('FailureAlarm') ? ref('FailureAlarm') : undefined,
       myEtlctlRole: 'worker-bootstrap',
     },
-    first?.origin ?? { file: file.path, line: 1, column: 1 },
+    // Pipeline-level (no step): it serves every step that runs `etlctl task`.
+    { file: file.path, ...file.position(['name']) },
   );
   b.usesEc2 = true;
   for (const r of roots) {

@@ -115,6 +115,9 @@ const DATABASE_KEYS = [
   'password',
   'url',
   'seed',
+  // Redshift Data API (etlctl database --execute): a Secrets Manager secret or a serverless workgroup.
+  'secret_arn',
+  'workgroup_name',
 ];
 
 interface Layer {
