@@ -16,12 +16,29 @@ export function withCommonOptions(cmd: Command): Command {
     .option('--json', 'print machine-readable JSON instead of text');
 }
 
+// `etlctl … | head` closes our stdout early; a long run must go on (and finish its steps) rather
+// than die on EPIPE, so writes to a closed stream are dropped.
+const closed = new Set<NodeJS.WriteStream>();
+function guard(stream: NodeJS.WriteStream): void {
+  if (stream.listenerCount('error') > 0) return;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') closed.add(stream);
+    else throw e;
+  });
+}
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  guard(stream);
+  if (closed.has(stream)) return;
+  stream.write(text.endsWith('\n') ? text : text + '\n');
+}
+
 export function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  write(process.stdout, text);
 }
 
 export function err(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : text + '\n');
+  write(process.stderr, text);
 }
 
 export function setExit(code: number): void {

@@ -129,7 +129,7 @@ export function registerPipelineCommands(program: Command): void {
     .option('--force', 'AWS: delete and recreate when AWS refuses the change on an active pipeline')
     .option('-y, --yes', 'answer yes to confirmations (scripts)')
     .option('--until <iso>', 'local: run the instances due up to this time (default now)')
-    .option('--detach', 'local: hand the pipeline to `etlctl agent` instead of running now')
+    .option('--detach', 'local: run in the background (log under .etlctl/logs/); scheduled pipelines stay active for `etlctl agent`')
     .option('--retry-delay <period>', 'local: override retryDelay (e.g. 1s) for development')
     .option('--parallel <n>', 'local: activities run at once', (v) => Number(v))
     .action(async (files: string[], flags: ActivateFlags) => {

@@ -18,7 +18,8 @@ import type { Definition } from '../definition/model.js';
 import { EtlError, ExitCode, diag, formatDiagnostics } from '../diagnostics.js';
 import { err, out, reportDiagnostics } from '../cli/common.js';
 import type { RunSummary } from './engine.js';
-import { packageRoot, runDefinition } from './engine.js';
+import { runDefinition } from './engine.js';
+import { packageRoot } from './workspace.js';
 import { parseDurationMs } from './period.js';
 import { ProgressPrinter } from './progress.js';
 
@@ -130,7 +131,7 @@ function parseUntil(text: string | undefined): Date | undefined {
   const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) || !text.includes('T') ? text : `${text}Z`);
   if (Number.isNaN(d.getTime())) {
     throw new EtlError(
-      diag('ETL8101', `--until '${text}' is not a date-time`, {
+      diag('ETL7571', `--until '${text}' is not a date-time`, {
         hint: 'use ISO 8601, e.g. 2024-03-01T02:00:00Z',
       }),
       ExitCode.USAGE,
@@ -171,14 +172,14 @@ export async function activateLocally(opts: LocalActivateOptions): Promise<numbe
     const retryDelayMs = opts.retryDelay !== undefined ? parseDurationMs(opts.retryDelay) : undefined;
     if (opts.retryDelay !== undefined && retryDelayMs === undefined) {
       throw new EtlError(
-        diag('ETL8102', `--retry-delay '${opts.retryDelay}' is not a duration`, {
+        diag('ETL7572', `--retry-delay '${opts.retryDelay}' is not a duration`, {
           hint: "e.g. 0, 500ms, 5s, '2 minutes'",
         }),
         ExitCode.USAGE,
       );
     }
     if (opts.parallel !== undefined && (!Number.isInteger(opts.parallel) || opts.parallel < 1)) {
-      throw new EtlError(diag('ETL8103', `--parallel must be a positive whole number`), ExitCode.USAGE);
+      throw new EtlError(diag('ETL7573', `--parallel must be a positive whole number`), ExitCode.USAGE);
     }
     const loaded = await loadDefinitions(opts);
     if (!loaded) return ExitCode.FAILURE;

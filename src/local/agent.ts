@@ -108,6 +108,8 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
           reporter: printer,
           signal: stop.signal,
           graceMs: (opts.graceSeconds ?? 30) * 1000,
+          // The backfill was confirmed when the pipeline was activated.
+          confirmBackfill: async () => true,
           store,
         });
         if (!summary.nothingToDo) printer.summary(summary);
@@ -123,6 +125,8 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
       const now = Date.now();
       for (const p of store.pipelines()) {
         if (!p.active || inFlight.has(p.name)) continue;
+        // A foreground `pipeline activate` of this pipeline is running; look again later.
+        if (store.liveRun(p.name)) continue;
         if ((nextDue.get(p.name) ?? 0) > now) continue;
         const task = runOnce(p.name).finally(() => {
           inFlight.delete(p.name);

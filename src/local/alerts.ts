@@ -8,7 +8,8 @@ import type { PipelineObject } from '../definition/model.js';
 import type { EvalTarget, ObjectGraph } from './objects.js';
 import { evalField } from './objects.js';
 
-export type AlertEvent = 'onFail' | 'onSuccess' | 'onLateAction';
+/** `onWarning`: a step reported a warning (a `severity: warn` QA check) through its `myWarningAlarm`. */
+export type AlertEvent = 'onFail' | 'onSuccess' | 'onLateAction' | 'onWarning';
 
 export interface AlertRecord {
   time: string;
@@ -20,6 +21,8 @@ export interface AlertRecord {
   topicArn?: string;
   subject: string;
   message: string;
+  /** What the step itself said (a warning's text), when it said something. */
+  detail?: string;
 }
 
 /** Evaluate the alarm's subject and message with `node` = the failing/succeeding object, and log it. */
@@ -30,6 +33,7 @@ export function fireAlarm(
   event: AlertEvent,
   pipeline: string,
   stateDir: string,
+  detail?: string,
 ): AlertRecord {
   const target: EvalTarget = { obj: alarm, times: node.times, node };
   const safe = (key: string, fallback: string): string => {
@@ -50,6 +54,7 @@ export function fireAlarm(
     topicArn: safe('topicArn', '') || undefined,
     subject: safe('subject', `${pipeline}: ${node.obj.id} ${event}`),
     message: safe('message', node.times?.error ?? ''),
+    ...(detail ? { detail } : {}),
   };
   mkdirSync(stateDir, { recursive: true });
   appendFileSync(join(stateDir, 'alerts.ndjson'), JSON.stringify(record) + '\n');

@@ -6,18 +6,8 @@
  * the state store first, so a run killed at any point is resumed by the next one (digdag-style:
  * finished instances stay finished, interrupted ones run again).
  */
-import {
-  createReadStream,
-  createWriteStream,
-  mkdirSync,
-  readFileSync,
-  writeFileSync,
-  existsSync,
-  chmodSync,
-} from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import type { Definition, PipelineObject } from '../definition/model.js';
 import { stringifyDefinition } from '../definition/json.js';
 import { EtlError, ExitCode, diag } from '../diagnostics.js';
@@ -27,7 +17,6 @@ import type { ShellContext } from './activities/shell.js';
 import type { ActivityResult } from './activities/types.js';
 import type { AlertEvent, AlertRecord } from './alerts.js';
 import { fireAlarm } from './alerts.js';
-import type { ResolvedConfig } from '../config/types.js';
 import type { EngineConfig } from './connections.js';
 import { ConnectionPool, connectionFor } from './connections.js';
 import type { EvalTarget, InstanceTimes } from './objects.js';
@@ -39,7 +28,8 @@ import { createLocalS3 } from './s3.js';
 import type { ScheduleSpec, Slot } from './schedule.js';
 import { dueSlots, isOneTime, scheduleSpec } from './schedule.js';
 import type { InstanceRow } from './state.js';
-import { StateStore, TERMINAL, pidAlive } from './state.js';
+import { StateStore, TERMINAL } from './state.js';
+import { killStray, materializeAssets, secretParameters, writeEtlctlShim } from './workspace.js';
 
 export interface InstanceInfo {
   id: number;
@@ -173,6 +163,14 @@ class AbortReason extends Error {
   }
 }
 
+/** The upstream instance an instance at `t` waits for: same scheduled start, else the latest before it. */
+function matchSlot<T extends { slot: Slot }>(candidates: T[], t: number): T | undefined {
+  return (
+    candidates.find((c) => c.slot.scheduledStart.getTime() === t) ??
+    [...candidates].reverse().find((c) => c.slot.scheduledStart.getTime() <= t)
+  );
+}
+
 function info(l: Live): InstanceInfo {
   return {
     id: l.row.id,
@@ -195,92 +193,6 @@ function errorText(e: unknown): { message: string; env: boolean } {
     };
   }
   return { message: e instanceof Error ? e.message : String(e), env: false };
-}
-
-/** The package root (where bin/etlctl lives), found from this module's location in src/ or dist/. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'etlctl')
-      return dir;
-    dir = dirname(dir);
-  }
-  throw new EtlError(diag('ETL7599', 'cannot find the etlctl package root'));
-}
-
-/**
- * `etlctl task …` commands must run this very etlctl, not whatever is on PATH: a shim directory
- * put first on the activity's PATH points `etlctl` at this package's bin/etlctl.
- */
-function writeEtlctlShim(stateDir: string): string {
-  const dir = join(stateDir, 'bin');
-  mkdirSync(dir, { recursive: true });
-  const shim = join(dir, 'etlctl');
-  const text = `#!/bin/sh\nexec "${process.execPath}" "${join(packageRoot(), 'bin', 'etlctl')}" "$@"\n`;
-  if (!existsSync(shim) || readFileSync(shim, 'utf8') !== text) {
-    writeFileSync(shim, text);
-    chmodSync(shim, 0o755);
-  }
-  return dir;
-}
-
-/** Kill what a dead run left behind (a detached shell command still running), verified by its environment. */
-function killStray(pid: number | null, attemptId: number): void {
-  if (!pid || !pidAlive(pid)) return;
-  try {
-    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
-    if (!environ.split('\0').includes(`ETL_ATTEMPT_ID=${attemptId}`)) return;
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    /* not ours, or already gone */
-  }
-}
-
-/**
- * Values of the definition's secret parameters (`*myAppDbPassword` → `env:APP_DB_PASSWORD`) that
- * are available now. Missing ones are left out: locally they matter only for server connections,
- * which take their credentials from the config.
- */
-async function secretParameters(def: Definition, config: EngineConfig): Promise<Record<string, string>> {
-  const entries = Object.entries(def.meta?.secrets ?? {});
-  if (entries.length === 0) return {};
-  const { parseSecretSource, resolveSecret } = await import('../config/secrets.js');
-  const out: Record<string, string> = {};
-  for (const [id, source] of entries) {
-    const ref = parseSecretSource(source);
-    if (!ref) continue;
-    try {
-      out[id] = resolveSecret(ref, { config: config as ResolvedConfig });
-    } catch {
-      /* not available here */
-    }
-  }
-  return out;
-}
-
-/**
- * Files the definition expects on S3 (scripts, SQL too long to inline, seed data), which deploy
- * uploads on AWS: put them in the local S3 before anything runs.
- */
-async function materializeAssets(def: Definition, s3: LocalS3): Promise<void> {
-  for (const a of def.meta?.assets ?? []) {
-    if (a.content !== undefined) {
-      await s3.writeText(a.uri, a.content);
-    } else if (a.localPath) {
-      const up = await s3.write(a.uri);
-      try {
-        await pipeline(createReadStream(a.localPath), up.stream);
-        await up.commit();
-      } catch (e) {
-        await up.abort();
-        throw new EtlError(
-          diag('ETL7551', `cannot stage ${a.localPath} as ${a.uri}: ${(e as Error).message}`),
-          ExitCode.ENVIRONMENT,
-        );
-      }
-    }
-  }
 }
 
 export async function runDefinition(def: Definition, opts: RunDefinitionOptions): Promise<RunSummary> {
@@ -324,7 +236,7 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
     const oneTime = [...specs.values()].every(isOneTime);
 
     const live = store.liveRun(pipeline);
-    if (live && live.pid !== process.pid) {
+    if (live) {
       throw new EtlError(
         diag('ETL7547', `pipeline '${pipeline}' is already running (run #${live.id}, pid ${live.pid})`, {
           hint: 'wait for it to finish, or stop that process first',
@@ -337,7 +249,6 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
       configPath: opts.configPath,
       sourceFile: opts.sourceFile,
       cwd: opts.cwd,
-      active: opts.markActive && !oneTime ? true : undefined,
     });
     for (const a of store.danglingAttempts(pipeline)) {
       killStray(a.pid, a.id);
@@ -378,9 +289,48 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
       for (const slot of slots)
         planned.push({ obj: a, slot, row: byKey.get(key(a.id, slot.scheduledStart.toISOString())) });
     }
+    // Upstream activities: dependsOn, and the producers of an activity's input data nodes.
+    const producers = new Map<string, PipelineObject[]>();
+    for (const a of activities) {
+      for (const out of graph.refs(a, 'output')) producers.set(out.id, [...(producers.get(out.id) ?? []), a]);
+    }
+    const upstreamOf = new Map<string, PipelineObject[]>();
+    for (const a of activities) {
+      const ups = new Set<PipelineObject>(graph.refs(a, 'dependsOn'));
+      for (const input of graph.refs(a, 'input')) for (const p of producers.get(input.id) ?? []) ups.add(p);
+      ups.delete(a);
+      upstreamOf.set(a.id, [...ups]);
+    }
+
     const rerunFailed = opts.rerunFailed ?? true;
-    const wanted = (p: (typeof planned)[number]): boolean =>
+    const candidate = (p: (typeof planned)[number]): boolean =>
       !p.row || (p.row.status !== 'FINISHED' && (!TERMINAL.has(p.row.status) || rerunFailed));
+    // Instances stuck behind a failed upstream that this run will not retry (the agent) stay out,
+    // so a blocked pipeline does not record an empty run every period.
+    const plannedByObject = new Map<string, { slot: Slot; runs: boolean; finished: boolean }[]>();
+    const planState = planned.map((p) => ({ p, runs: candidate(p) }));
+    for (const ps of planState) {
+      const list = plannedByObject.get(ps.p.obj.id) ?? [];
+      list.push({ slot: ps.p.slot, runs: ps.runs, finished: ps.p.row?.status === 'FINISHED' });
+      plannedByObject.set(ps.p.obj.id, list);
+    }
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const ps of planState) {
+        if (!ps.runs) continue;
+        const stuck = (upstreamOf.get(ps.p.obj.id) ?? []).some((u) => {
+          const m = matchSlot(plannedByObject.get(u.id) ?? [], ps.p.slot.scheduledStart.getTime());
+          return m !== undefined && !m.runs && !m.finished;
+        });
+        if (stuck) {
+          ps.runs = false;
+          plannedByObject.get(ps.p.obj.id)!.find((x) => x.slot === ps.p.slot)!.runs = false;
+          changed = true;
+        }
+      }
+    }
+    const willRun = new Set(planState.filter((ps) => ps.runs).map((ps) => ps.p));
+    const wanted = (p: (typeof planned)[number]): boolean => willRun.has(p);
     const newPeriods = new Set(planned.filter((p) => !p.row).map((p) => p.slot.scheduledStart.getTime()))
       .size;
     const limit = opts.backfillLimit ?? DEFAULT_BACKFILL_LIMIT;
@@ -399,6 +349,8 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
         );
       }
     }
+    // Only now (backfill accepted) does the agent take the pipeline over.
+    if (opts.markActive && !oneTime) store.setActive(pipeline, true);
     const toRunCount = planned.filter(wanted).length;
     if (toRunCount === 0) {
       return {
@@ -418,567 +370,602 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
     }
 
     const runId = store.startRun(pipeline, prow.version, opts.kind ?? 'activate');
-    if (newRun) store.setGeneration(pipeline, generation);
-    const lives = new Map<number, Live>();
-    let resumed = 0;
-    store.tx(() => {
-      for (const p of planned) {
-        const start = p.slot.scheduledStart.toISOString();
-        const row = store.upsertInstance(
-          pipeline,
-          generation,
-          p.obj.id,
-          graph.type(p.obj)!,
-          start,
-          p.slot.scheduledEnd.toISOString(),
-          runId,
-        );
-        const inRun = wanted(p);
-        if (inRun) {
-          if (p.row) resumed++;
-          store.setInstance(row.id, {
-            status: 'WAITING_ON_DEPENDENCIES',
-            run_id: runId,
-            error: null,
-            ended_at: null,
-          });
-          row.status = 'WAITING_ON_DEPENDENCIES';
-        }
-        lives.set(row.id, {
-          row,
-          obj: p.obj,
-          type: graph.type(p.obj)!,
-          slot: p.slot,
-          status: row.status,
-          inRun,
-          upstream: [],
-          downstream: [],
-          failures: 0,
-        });
-      }
-    });
-    reporter.event({
-      kind: 'plan',
-      pipeline,
-      runId,
-      generation,
-      toRun: toRunCount,
-      resumed,
-      alreadyFinished: planned.length - toRunCount,
-      newRun,
-    });
-
-    // ---- dependencies: dependsOn, and producers of an activity's input data nodes ------------
-    const byObject = new Map<string, Live[]>();
-    for (const l of lives.values()) {
-      const list = byObject.get(l.obj.id) ?? [];
-      list.push(l);
-      byObject.set(l.obj.id, list);
-    }
-    for (const list of byObject.values())
-      list.sort((a, b) => a.slot.scheduledStart.getTime() - b.slot.scheduledStart.getTime());
-    const producers = new Map<string, PipelineObject[]>();
-    for (const a of activities) {
-      for (const out of graph.refs(a, 'output')) producers.set(out.id, [...(producers.get(out.id) ?? []), a]);
-    }
-    for (const l of lives.values()) {
-      const ups = new Set<PipelineObject>(graph.refs(l.obj, 'dependsOn'));
-      for (const input of graph.refs(l.obj, 'input'))
-        for (const p of producers.get(input.id) ?? []) ups.add(p);
-      for (const u of ups) {
-        if (u === l.obj) continue;
-        const candidates = byObject.get(u.id) ?? [];
-        const t = l.slot.scheduledStart.getTime();
-        const match =
-          candidates.find((c) => c.slot.scheduledStart.getTime() === t) ??
-          [...candidates].reverse().find((c) => c.slot.scheduledStart.getTime() <= t);
-        if (match) {
-          l.upstream.push(match);
-          match.downstream.push(l);
-        }
-      }
-    }
-
-    // ---- execution ---------------------------------------------------------------------------
-    const s3 =
-      opts.s3 ??
-      createLocalS3({
-        stateDir,
-        endpoint: opts.config.local?.s3Endpoint ? { endpoint: opts.config.local.s3Endpoint } : undefined,
-      });
-    const shimDir = writeEtlctlShim(stateDir);
-    await materializeAssets(def, s3);
-    const pool = new ConnectionPool(async (c) => {
-      const { openDriver } = await import('./drivers/index.js');
-      // An embedded database is created on first use; its parent folder may not exist yet.
-      const dataDir = /^pglite:\/\/(?!memory$)(.+)$/i.exec(c.url)?.[1];
-      if (dataDir) mkdirSync(dirname(resolvePath(dataDir)), { recursive: true });
-      return openDriver(c.url, { seedSql: c.seedSql });
-    });
-    const translations: string[] = [];
-    const parallel = Math.max(1, opts.parallel ?? 4);
-    const running = new Set<Live>();
-    const timers = new Set<NodeJS.Timeout>();
-    let stopping = false;
-    let wake: () => void = () => undefined;
-    const notify = (): void => wake();
-    const later = (ms: number, fn: () => void): void => {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        fn();
-      }, ms);
-      timers.add(t);
-    };
-
-    const isFailed = (s: string): boolean => TERMINAL.has(s) && s !== 'FINISHED';
-    const fieldMs = (obj: PipelineObject, field: string): number | undefined => {
-      const text = graph.str(obj, field);
-      return text ? parseDurationMs(text) : undefined;
-    };
-    const timesOf = (l: Live, extra: Partial<InstanceTimes> = {}): InstanceTimes => ({
-      scheduledStart: l.slot.scheduledStart,
-      scheduledEnd: l.slot.scheduledEnd,
-      instanceId: `@${l.obj.id}_${l.row.scheduled_start.replace(/\.\d{3}Z$/, '')}`,
-      status: l.status,
-      error: l.error,
-      logPath: l.logPath,
-      ...extra,
-    });
-    const alarms = (l: Live, field: 'onFail' | 'onSuccess' | 'onLateAction', event: AlertEvent): void => {
-      for (const a of graph.refs(l.obj, field)) {
-        if (graph.type(a) !== 'SnsAlarm') continue;
-        try {
-          const alert = fireAlarm(
-            graph,
-            a,
-            { obj: l.obj, times: timesOf(l, { actualEnd: new Date() }) },
-            event,
-            pipeline,
-            stateDir,
-          );
-          reporter.event({ kind: 'alert', alert });
-        } catch (e) {
-          reporter.event({
-            kind: 'note',
-            message: `alarm '${a.id}' could not be sent: ${errorText(e).message}`,
-          });
-        }
-      }
-    };
-    const setStatus = (
-      l: Live,
-      status: string,
-      fields: { error?: string | null; rows?: number | null } = {},
-    ): void => {
-      l.status = status;
-      store.setInstance(l.row.id, {
-        status: status as InstanceRow['status'],
-        ...(TERMINAL.has(status) ? { ended_at: new Date().toISOString() } : {}),
-        ...fields,
-      });
-    };
-    const cascadeFrom = (l: Live): void => {
-      const mode = (graph.str(l.obj, 'failureAndRerunMode') ?? 'none').toLowerCase();
-      if (mode !== 'cascade') return;
-      const queue = [...l.downstream];
-      while (queue.length > 0) {
-        const d = queue.shift()!;
-        if (!d.inRun || TERMINAL.has(d.status) || d.status === 'RUNNING') continue;
-        d.error = `upstream ${l.obj.id} ${l.status}`;
-        setStatus(d, 'CASCADE_FAILED', { error: d.error });
-        reporter.event({ kind: 'cascade', instance: info(d), because: l.obj.id });
-        queue.push(...d.downstream);
-      }
-    };
-    const blocked = (l: Live): boolean =>
-      l.upstream.some((u) => isFailed(u.status) || (!u.inRun && u.status !== 'FINISHED'));
-
-    const ready = (l: Live, at: number): boolean => {
-      if (!l.inRun || l.status === 'RUNNING' || TERMINAL.has(l.status)) return false;
-      if (l.retryAt !== undefined && l.retryAt > at) return false;
-      if (!l.upstream.every((u) => u.status === 'FINISHED')) return false;
-      const same = byObject.get(l.obj.id)!;
-      const maxActive = Math.max(1, Number(graph.str(l.obj, 'maxActiveInstances') ?? '1') || 1);
-      const active = same.filter(
-        (s) =>
-          s !== l &&
-          s.inRun &&
-          (s.status === 'RUNNING' || s.retryAt !== undefined) &&
-          !TERMINAL.has(s.status),
-      ).length;
-      if (active >= maxActive) return false;
-      // Instances of one object start in scheduled order.
-      return !same.some(
-        (s) =>
-          s !== l &&
-          s.inRun &&
-          s.row.scheduled_start < l.row.scheduled_start &&
-          s.status !== 'RUNNING' &&
-          s.retryAt === undefined &&
-          !TERMINAL.has(s.status) &&
-          !blocked(s),
-      );
-    };
-
-    const runAttempt = async (l: Live): Promise<void> => {
-      const started = Date.now();
-      const logPath = join(
-        stateDir,
-        'logs',
-        pipeline,
-        `${l.row.id}-${l.obj.id.replace(/[^\w.-]/g, '_')}-${l.row.scheduled_start.replace(/[:.]/g, '')}-${Date.now()}.log`,
-      );
-      mkdirSync(dirname(logPath), { recursive: true });
-      const att = store.startAttempt(l.row.id, runId, logPath);
-      l.status = 'RUNNING';
-      l.logPath = logPath;
-      l.rows = undefined;
-      reporter.event({ kind: 'start', instance: info(l), attempt: att.number, logPath });
-      const controller = new AbortController();
-      l.controller = controller;
-      const timeoutMs = fieldMs(l.obj, 'attemptTimeout');
-      let timer: NodeJS.Timeout | undefined;
-      if (timeoutMs !== undefined) {
-        timer = setTimeout(
-          () =>
-            controller.abort(
-              new AbortReason('timeout', `attempt timed out after ${graph.str(l.obj, 'attemptTimeout')}`),
-            ),
-          timeoutMs,
-        );
-      }
-      const log = createWriteStream(logPath, { flags: 'a' });
-      const lease = pool.lease();
-      const attemptTranslations: string[] = [];
-      let work: Promise<ActivityResult> | undefined;
-      let outcome: { status: string; error?: string; env?: boolean; rows?: number; why?: StopReason };
-      try {
-        const target: EvalTarget = { obj: l.obj, times: timesOf(l, { actualStart: new Date(started) }) };
-        const evaluated = evaluateObject(graph, target, pipeline);
-        const ctx: ShellContext = {
-          object: evaluated,
-          resolve: (id: string) => {
-            const o = graph.get(id);
-            if (!o)
-              throw new EtlError(
-                diag('ETL7549', `'${l.obj.id}' refers to '${id}', which is not in the definition`, {
-                  objectId: l.obj.id,
-                }),
-              );
-            return evaluateObject(graph, { obj: o, times: target.times, node: target }, pipeline);
-          },
-          connect: async (dbId: string) => {
-            const o = graph.get(dbId);
-            if (!o)
-              throw new EtlError(
-                diag('ETL7549', `database object '${dbId}' is not in the definition`, { objectId: l.obj.id }),
-              );
-            const { localDatabaseUrl } = await import('./drivers/index.js');
-            return lease.connect(connectionFor(graph, o, opts.config, stateDir, localDatabaseUrl));
-          },
-          s3,
-          stateDir,
-          log: (line: string) => log.write(line.endsWith('\n') ? line : line + '\n'),
-          progress: (rows: number) => {
-            l.rows = rows;
-            reporter.event({ kind: 'progress', instance: info(l), rows, elapsedMs: Date.now() - started });
-          },
-          signal: controller.signal,
-          translations: attemptTranslations,
-          cwd: opts.cwd ?? process.cwd(),
-          env: {
-            PATH: `${shimDir}:${process.env.PATH ?? ''}`,
-            ETLCTL_LOCAL__STATE_DIR: stateDir,
-            ...(opts.mode ? { ETLCTL_MODE: opts.mode } : {}),
-            ...(opts.configPath ? { ETLCTL_CONFIG: opts.configPath } : {}),
-            ETL_PIPELINE: pipeline,
-            ETL_OBJECT_ID: l.obj.id,
-            ETL_SCHEDULED_START: l.row.scheduled_start,
-            ETL_ATTEMPT_ID: String(att.id),
-          },
-          onSpawn: (pid) => {
-            if (store.db.open) store.setAttemptPid(att.id, pid);
-          },
-        };
-        const aborted = new Promise<never>((_, reject) => {
-          const fail = (): void => reject(controller.signal.reason as Error);
-          if (controller.signal.aborted) fail();
-          controller.signal.addEventListener('abort', fail, { once: true });
-        });
-        aborted.catch(() => undefined);
-        // `etlctl task …` opens the configured databases in its own process; embedded ones are single-process.
-        if (
-          l.type === 'ShellCommandActivity' &&
-          /\betlctl\s+task\b/.test(graph.str(l.obj, 'command') ?? '')
-        ) {
-          await lease.exclusive();
-        }
-        await Promise.race([checkPreconditions(l, evaluated, ctx, target), aborted]);
-        work = runActivity(l.type, ctx);
-        const result = await Promise.race([work, aborted]);
-        outcome = { status: 'FINISHED', rows: result.rowsMoved ?? l.rows };
-      } catch (e) {
-        const reason = controller.signal.aborted ? (controller.signal.reason as unknown) : undefined;
-        // Let an aborted runner wind down (its process group is being killed) before a retry starts.
-        if (work && reason !== undefined) {
-          let timer5: NodeJS.Timeout | undefined;
-          await Promise.race([
-            work.catch(() => undefined),
-            new Promise((r) => (timer5 = setTimeout(r, 5000))),
-          ]);
-          clearTimeout(timer5);
-        }
-        if (reason instanceof AbortReason) {
-          outcome = {
-            status:
-              reason.why === 'timeout' ? 'TIMEDOUT' : reason.why === 'late' ? 'CANCELED' : 'INTERRUPTED',
-            error: reason.message,
-            why: reason.why,
-          };
-        } else {
-          const t = errorText(e);
-          outcome = { status: 'FAILED', error: t.message, env: t.env };
-        }
-        log.write(`[etlctl] ${outcome.status}: ${outcome.error}\n`);
-      } finally {
-        if (timer) clearTimeout(timer);
-        await lease.release();
-        await new Promise<void>((r) => log.end(r));
-        l.controller = undefined;
-      }
-      for (const t of attemptTranslations) if (!translations.includes(t)) translations.push(t);
-      store.endAttempt(att.id, {
-        status: outcome.status,
-        error: outcome.error,
-        rows: outcome.rows ?? null,
-        exitCode: null,
-      });
-      const elapsedMs = Date.now() - started;
-      l.rows = outcome.rows;
-      l.error = outcome.error;
-      l.envError = outcome.env;
-      if (outcome.status === 'FINISHED') {
-        setStatus(l, 'FINISHED', { rows: outcome.rows ?? null, error: null });
-        reporter.event({
-          kind: 'end',
-          instance: info(l),
-          status: 'FINISHED',
-          attempt: att.number,
-          rows: outcome.rows,
-          elapsedMs,
-          logPath,
-        });
-        alarms(l, 'onSuccess', 'onSuccess');
-        return;
-      }
-      if (outcome.why === 'stop') {
-        // Interrupted by a stop: left waiting, so the next activate or agent start runs it again.
-        setStatus(l, 'WAITING_ON_DEPENDENCIES', { error: outcome.error });
-        reporter.event({
-          kind: 'end',
-          instance: info(l),
-          status: 'INTERRUPTED',
-          attempt: att.number,
-          elapsedMs,
-          error: outcome.error,
-          logPath,
-        });
-        return;
-      }
-      l.failures += 1;
-      const maxRetries = Number(graph.str(l.obj, 'maximumRetries') ?? '0') || 0;
-      if (outcome.why !== 'late' && !l.canceled && l.failures <= maxRetries && !stopping) {
-        const delay = opts.retryDelayMs ?? fieldMs(l.obj, 'retryDelay') ?? DEFAULT_RETRY_DELAY_MS;
-        l.retryAt = Date.now() + delay;
-        setStatus(l, 'WAITING_FOR_RUNNER', { error: outcome.error });
-        reporter.event({
-          kind: 'end',
-          instance: info(l),
-          status: outcome.status,
-          attempt: att.number,
-          elapsedMs,
-          error: outcome.error,
-          retryInMs: delay,
-          logPath,
-        });
-        later(delay, notify);
-        return;
-      }
-      const final = outcome.why === 'late' || l.canceled ? 'CANCELED' : 'FAILED';
-      setStatus(l, final, { error: outcome.error });
-      reporter.event({
-        kind: 'end',
-        instance: info(l),
-        status: final,
-        attempt: att.number,
-        elapsedMs,
-        error: outcome.error,
-        logPath,
-      });
-      alarms(l, 'onFail', 'onFail');
-      cascadeFrom(l);
-    };
-
-    const checkPreconditions = async (
-      l: Live,
-      evaluated: PipelineObject,
-      ctx: ShellContext,
-      target: EvalTarget,
-    ): Promise<void> => {
-      const guarded: [PipelineObject, EvalTarget][] = [[evaluated, target]];
-      for (const input of graph.refs(l.obj, 'input')) {
-        guarded.push([ctx.resolve(input.id), { obj: input, times: target.times }]);
-      }
-      for (const [node, nodeTarget] of guarded) {
-        for (const pre of graph.refs(graph.get(node.id) ?? node, 'precondition')) {
-          const evalPre = evaluateObject(
-            graph,
-            { obj: pre, times: target.times, node: nodeTarget },
-            pipeline,
-          );
-          const timeoutMs = fieldMs(pre, 'preconditionTimeout') ?? 0;
-          const deadline = Date.now() + timeoutMs;
-          for (;;) {
-            const why = await checkPrecondition(evalPre, node, { ...ctx, object: evalPre });
-            if (why === undefined) break;
-            if (Date.now() >= deadline || ctx.signal.aborted) {
-              throw new EtlError(
-                diag('ETL7550', `precondition '${pre.id}' not met: ${why}`, { objectId: pre.id }),
-              );
-            }
-            ctx.log(`[etlctl] precondition '${pre.id}' not met yet (${why}); checking again`);
-            await new Promise((r) =>
-              setTimeout(r, Math.min(PRECONDITION_POLL_MS, Math.max(0, deadline - Date.now()))),
-            );
-          }
-        }
-      }
-    };
-
-    // Lateness: onLateAction fires if an instance has not finished lateAfterTimeout after it fell due.
-    for (const l of lives.values()) {
-      if (!l.inRun || specs.get(l.obj.id)!.type === 'ondemand') continue;
-      const lateMs = fieldMs(l.obj, 'lateAfterTimeout');
-      if (lateMs === undefined || graph.refs(l.obj, 'onLateAction').length === 0) continue;
-      const from = Math.max(l.slot.dueAt.getTime(), t0);
-      later(Math.max(0, from + lateMs - Date.now()), () => {
-        if (TERMINAL.has(l.status)) return;
-        alarms(l, 'onLateAction', 'onLateAction');
-        if (graph.refs(l.obj, 'onLateAction').some((a) => graph.type(a) === 'Terminate')) {
-          l.canceled = true;
-          if (l.controller)
-            l.controller.abort(
-              new AbortReason(
-                'late',
-                `canceled: not finished within lateAfterTimeout ${graph.str(l.obj, 'lateAfterTimeout')}`,
-              ),
-            );
-          else {
-            l.error = `canceled: not started within lateAfterTimeout ${graph.str(l.obj, 'lateAfterTimeout')}`;
-            setStatus(l, 'CANCELED', { error: l.error });
-            reporter.event({
-              kind: 'end',
-              instance: info(l),
-              status: 'CANCELED',
-              attempt: 0,
-              elapsedMs: 0,
-              error: l.error,
-            });
-            cascadeFrom(l);
-          }
-          notify();
-        }
-      });
-    }
-
-    const onStop = (): void => {
-      if (stopping) return;
-      stopping = true;
-      reporter.event({
-        kind: 'note',
-        message: 'stopping: no new steps start; running steps get time to finish',
-      });
-      later(opts.graceMs ?? 30_000, () => {
-        for (const r of running) r.controller?.abort(new AbortReason('stop', 'stopped before it finished'));
-      });
-      notify();
-    };
-    if (opts.signal?.aborted) onStop();
-    opts.signal?.addEventListener('abort', onStop, { once: true });
-
-    const ordered = [...lives.values()]
-      .filter((l) => l.inRun)
-      .sort((a, b) => a.row.scheduled_start.localeCompare(b.row.scheduled_start) || a.row.id - b.row.id);
     try {
-      for (;;) {
-        const woke = new Promise<void>((r) => (wake = r));
-        if (!stopping) {
-          const at = Date.now();
-          for (const l of ordered) {
-            if (running.size >= parallel) break;
-            if (!ready(l, at)) continue;
-            l.retryAt = undefined;
-            running.add(l);
-            void runAttempt(l)
-              .catch((e) => {
-                l.error = errorText(e).message;
-                setStatus(l, 'FAILED', { error: l.error });
-              })
-              .finally(() => {
-                running.delete(l);
-                notify();
-              });
+      if (newRun) store.setGeneration(pipeline, generation);
+      const lives = new Map<number, Live>();
+      let resumed = 0;
+      store.tx(() => {
+        for (const p of planned) {
+          const start = p.slot.scheduledStart.toISOString();
+          const row = store.upsertInstance(
+            pipeline,
+            generation,
+            p.obj.id,
+            graph.type(p.obj)!,
+            start,
+            p.slot.scheduledEnd.toISOString(),
+            runId,
+          );
+          const inRun = wanted(p);
+          if (inRun) {
+            if (p.row) resumed++;
+            store.setInstance(row.id, {
+              status: 'WAITING_ON_DEPENDENCIES',
+              run_id: runId,
+              error: null,
+              ended_at: null,
+            });
+            row.status = 'WAITING_ON_DEPENDENCIES';
+          }
+          lives.set(row.id, {
+            row,
+            obj: p.obj,
+            type: graph.type(p.obj)!,
+            slot: p.slot,
+            status: row.status,
+            inRun,
+            upstream: [],
+            downstream: [],
+            failures: 0,
+          });
+        }
+      });
+      reporter.event({
+        kind: 'plan',
+        pipeline,
+        runId,
+        generation,
+        toRun: toRunCount,
+        resumed,
+        alreadyFinished: planned.length - toRunCount,
+        newRun,
+      });
+
+      // ---- dependencies: dependsOn, and producers of an activity's input data nodes ------------
+      const byObject = new Map<string, Live[]>();
+      for (const l of lives.values()) {
+        const list = byObject.get(l.obj.id) ?? [];
+        list.push(l);
+        byObject.set(l.obj.id, list);
+      }
+      for (const list of byObject.values())
+        list.sort((a, b) => a.slot.scheduledStart.getTime() - b.slot.scheduledStart.getTime());
+      for (const l of lives.values()) {
+        for (const u of upstreamOf.get(l.obj.id) ?? []) {
+          const match = matchSlot(byObject.get(u.id) ?? [], l.slot.scheduledStart.getTime());
+          if (match) {
+            l.upstream.push(match);
+            match.downstream.push(l);
           }
         }
-        const waitingRetry = ordered.some((l) => l.retryAt !== undefined && !TERMINAL.has(l.status));
-        if (running.size === 0 && (stopping || !waitingRetry)) break;
-        await woke;
       }
-    } finally {
-      opts.signal?.removeEventListener('abort', onStop);
-      for (const t of timers) clearTimeout(t);
-      await pool.closeAll();
-    }
 
-    // ---- summary -----------------------------------------------------------------------------
-    const inRun = ordered;
-    const ok = inRun.filter((l) => l.status === 'FINISHED').length;
-    const failedList = inRun.filter((l) => ['FAILED', 'CANCELED', 'TIMEDOUT'].includes(l.status));
-    const cascaded = inRun.filter((l) => l.status === 'CASCADE_FAILED').length;
-    const skipped = inRun.length - ok - failedList.length;
-    const interrupted = stopping && inRun.some((l) => !TERMINAL.has(l.status));
-    let exitCode: number = ExitCode.OK;
-    if (failedList.length > 0 || cascaded > 0) exitCode = ExitCode.FAILURE;
-    if (failedList.some((l) => l.envError)) exitCode = ExitCode.ENVIRONMENT;
-    if (!stopping && skipped > 0 && exitCode === ExitCode.OK) exitCode = ExitCode.FAILURE;
-    store.endRun(runId, interrupted ? 'INTERRUPTED' : exitCode === ExitCode.OK ? 'FINISHED' : 'FAILED', {
-      ok,
-      failed: failedList.length,
-      skipped,
-    });
-    return {
-      pipeline,
-      runId,
-      generation,
-      ok,
-      failed: failedList.length,
-      skipped,
-      elapsedMs: Date.now() - t0,
-      exitCode,
-      instances: inRun.map((l) => ({
-        ...info(l),
+      // ---- execution ---------------------------------------------------------------------------
+      const s3 =
+        opts.s3 ??
+        createLocalS3({
+          stateDir,
+          endpoint: opts.config.local?.s3Endpoint ? { endpoint: opts.config.local.s3Endpoint } : undefined,
+        });
+      const shimDir = writeEtlctlShim(stateDir);
+      await materializeAssets(def, s3);
+      const pool = new ConnectionPool(async (c) => {
+        const { openDriver } = await import('./drivers/index.js');
+        // An embedded database is created on first use; its parent folder may not exist yet.
+        const dataDir = /^pglite:\/\/(?!memory$)(.+)$/i.exec(c.url)?.[1];
+        if (dataDir) mkdirSync(dirname(resolvePath(dataDir)), { recursive: true });
+        return openDriver(c.url, { seedSql: c.seedSql });
+      });
+      const translations: string[] = [];
+      const parallel = Math.max(1, opts.parallel ?? 4);
+      const running = new Set<Live>();
+      const timers = new Set<NodeJS.Timeout>();
+      let stopping = false;
+      let wake: () => void = () => undefined;
+      const notify = (): void => wake();
+      const later = (ms: number, fn: () => void): void => {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          fn();
+        }, ms);
+        timers.add(t);
+      };
+
+      const isFailed = (s: string): boolean => TERMINAL.has(s) && s !== 'FINISHED';
+      const fieldMs = (obj: PipelineObject, field: string): number | undefined => {
+        const text = graph.str(obj, field);
+        return text ? parseDurationMs(text) : undefined;
+      };
+      const timesOf = (l: Live, extra: Partial<InstanceTimes> = {}): InstanceTimes => ({
+        scheduledStart: l.slot.scheduledStart,
+        scheduledEnd: l.slot.scheduledEnd,
+        instanceId: `@${l.obj.id}_${l.row.scheduled_start.replace(/\.\d{3}Z$/, '')}`,
         status: l.status,
-        attempts: store.attempts(l.row.id).length,
-        rows: l.rows,
         error: l.error,
         logPath: l.logPath,
-      })),
-      translations,
-      nothingToDo: false,
-      interrupted,
-      nextDue,
-    };
+        ...extra,
+      });
+      const alarms = (l: Live, field: string, event: AlertEvent, detail?: string): void => {
+        for (const a of graph.refs(l.obj, field)) {
+          if (graph.type(a) !== 'SnsAlarm') continue;
+          try {
+            const alert = fireAlarm(
+              graph,
+              a,
+              { obj: l.obj, times: timesOf(l, { actualEnd: new Date() }) },
+              event,
+              pipeline,
+              stateDir,
+              detail,
+            );
+            reporter.event({ kind: 'alert', alert });
+          } catch (e) {
+            reporter.event({
+              kind: 'note',
+              message: `alarm '${a.id}' could not be sent: ${errorText(e).message}`,
+            });
+          }
+        }
+      };
+      const setStatus = (
+        l: Live,
+        status: string,
+        fields: { error?: string | null; rows?: number | null } = {},
+      ): void => {
+        l.status = status;
+        store.setInstance(l.row.id, {
+          status: status as InstanceRow['status'],
+          ...(TERMINAL.has(status) ? { ended_at: new Date().toISOString() } : {}),
+          ...fields,
+        });
+      };
+      const cascadeFrom = (l: Live): void => {
+        const mode = (graph.str(l.obj, 'failureAndRerunMode') ?? 'none').toLowerCase();
+        if (mode !== 'cascade') return;
+        const queue = [...l.downstream];
+        while (queue.length > 0) {
+          const d = queue.shift()!;
+          if (!d.inRun || TERMINAL.has(d.status) || d.status === 'RUNNING') continue;
+          d.error = `upstream ${l.obj.id} ${l.status}`;
+          setStatus(d, 'CASCADE_FAILED', { error: d.error });
+          reporter.event({ kind: 'cascade', instance: info(d), because: l.obj.id });
+          queue.push(...d.downstream);
+        }
+      };
+      const blocked = (l: Live): boolean =>
+        l.upstream.some((u) => isFailed(u.status) || (!u.inRun && u.status !== 'FINISHED'));
+
+      const ready = (l: Live, at: number): boolean => {
+        if (!l.inRun || l.status === 'RUNNING' || TERMINAL.has(l.status)) return false;
+        if (l.retryAt !== undefined && l.retryAt > at) return false;
+        if (!l.upstream.every((u) => u.status === 'FINISHED')) return false;
+        const same = byObject.get(l.obj.id)!;
+        const maxActive = Math.max(1, Number(graph.str(l.obj, 'maxActiveInstances') ?? '1') || 1);
+        const active = same.filter(
+          (s) =>
+            s !== l &&
+            s.inRun &&
+            (s.status === 'RUNNING' || s.retryAt !== undefined) &&
+            !TERMINAL.has(s.status),
+        ).length;
+        if (active >= maxActive) return false;
+        // Instances of one object start in scheduled order.
+        return !same.some(
+          (s) =>
+            s !== l &&
+            s.inRun &&
+            s.row.scheduled_start < l.row.scheduled_start &&
+            s.status !== 'RUNNING' &&
+            s.retryAt === undefined &&
+            !TERMINAL.has(s.status) &&
+            !blocked(s),
+        );
+      };
+
+      const runAttempt = async (l: Live): Promise<void> => {
+        const started = Date.now();
+        const logPath = join(
+          stateDir,
+          'logs',
+          pipeline,
+          `${l.row.id}-${l.obj.id.replace(/[^\w.-]/g, '_')}-${l.row.scheduled_start.replace(/[:.]/g, '')}-${Date.now()}.log`,
+        );
+        mkdirSync(dirname(logPath), { recursive: true });
+        const att = store.startAttempt(l.row.id, runId, logPath);
+        l.status = 'RUNNING';
+        l.logPath = logPath;
+        l.rows = undefined;
+        reporter.event({ kind: 'start', instance: info(l), attempt: att.number, logPath });
+        const controller = new AbortController();
+        l.controller = controller;
+        const timeoutMs = fieldMs(l.obj, 'attemptTimeout');
+        let timer: NodeJS.Timeout | undefined;
+        if (timeoutMs !== undefined) {
+          timer = setTimeout(
+            () =>
+              controller.abort(
+                new AbortReason('timeout', `attempt timed out after ${graph.str(l.obj, 'attemptTimeout')}`),
+              ),
+            timeoutMs,
+          );
+        }
+        const log = createWriteStream(logPath, { flags: 'a' });
+        const lease = pool.lease();
+        const attemptTranslations: string[] = [];
+        const raised: RaisedAlert[] = [];
+        let lastProgress = 0;
+        let work: Promise<ActivityResult> | undefined;
+        let outcome: { status: string; error?: string; env?: boolean; rows?: number; why?: StopReason };
+        try {
+          const target: EvalTarget = { obj: l.obj, times: timesOf(l, { actualStart: new Date(started) }) };
+          const evaluated = evaluateObject(graph, target, pipeline);
+          const ctx: ShellContext = {
+            object: evaluated,
+            resolve: (id: string) => {
+              const o = graph.get(id);
+              if (!o)
+                throw new EtlError(
+                  diag('ETL7549', `'${l.obj.id}' refers to '${id}', which is not in the definition`, {
+                    objectId: l.obj.id,
+                  }),
+                );
+              return evaluateObject(graph, { obj: o, times: target.times, node: target }, pipeline);
+            },
+            connect: async (dbId: string) => {
+              const o = graph.get(dbId);
+              if (!o)
+                throw new EtlError(
+                  diag('ETL7549', `database object '${dbId}' is not in the definition`, {
+                    objectId: l.obj.id,
+                  }),
+                );
+              const { localDatabaseUrl } = await import('./drivers/index.js');
+              return lease.connect(connectionFor(graph, o, opts.config, stateDir, localDatabaseUrl));
+            },
+            s3,
+            stateDir,
+            log: (line: string) => {
+              noteRaisedAlert(line, raised);
+              log.write(line.endsWith('\n') ? line : line + '\n');
+            },
+            progress: (rows: number) => {
+              l.rows = rows;
+              // Runners may report every batch; the display needs a few updates a second at most.
+              const at = Date.now();
+              if (at - lastProgress < 250) return;
+              lastProgress = at;
+              reporter.event({ kind: 'progress', instance: info(l), rows, elapsedMs: at - started });
+            },
+            signal: controller.signal,
+            translations: attemptTranslations,
+            cwd: opts.cwd ?? process.cwd(),
+            env: {
+              PATH: `${shimDir}:${process.env.PATH ?? ''}`,
+              ETLCTL_LOCAL__STATE_DIR: stateDir,
+              ...(opts.mode ? { ETLCTL_MODE: opts.mode } : {}),
+              ...(opts.configPath ? { ETLCTL_CONFIG: opts.configPath } : {}),
+              ETL_PIPELINE: pipeline,
+              ETL_OBJECT_ID: l.obj.id,
+              ETL_SCHEDULED_START: l.row.scheduled_start,
+              ETL_ATTEMPT_ID: String(att.id),
+            },
+            onSpawn: (pid) => {
+              if (store.db.open) store.setAttemptPid(att.id, pid);
+            },
+          };
+          const aborted = new Promise<never>((_, reject) => {
+            const fail = (): void => reject(controller.signal.reason as Error);
+            if (controller.signal.aborted) fail();
+            controller.signal.addEventListener('abort', fail, { once: true });
+          });
+          aborted.catch(() => undefined);
+          // `etlctl task …` opens the configured databases in its own process; embedded ones are single-process.
+          if (
+            l.type === 'ShellCommandActivity' &&
+            /\betlctl\s+task\b/.test(graph.str(l.obj, 'command') ?? '')
+          ) {
+            await lease.exclusive();
+          }
+          await Promise.race([checkPreconditions(l, evaluated, ctx, target), aborted]);
+          work = runActivity(l.type, ctx);
+          const result = await Promise.race([work, aborted]);
+          outcome = { status: 'FINISHED', rows: result.rowsMoved ?? l.rows };
+        } catch (e) {
+          const reason = controller.signal.aborted ? (controller.signal.reason as unknown) : undefined;
+          // Let an aborted runner wind down (its process group is being killed) before a retry starts.
+          if (work && reason !== undefined) {
+            let timer5: NodeJS.Timeout | undefined;
+            await Promise.race([
+              work.catch(() => undefined),
+              new Promise((r) => (timer5 = setTimeout(r, 5000))),
+            ]);
+            clearTimeout(timer5);
+          }
+          if (reason instanceof AbortReason) {
+            outcome = {
+              status:
+                reason.why === 'timeout' ? 'TIMEDOUT' : reason.why === 'late' ? 'CANCELED' : 'INTERRUPTED',
+              error: reason.message,
+              why: reason.why,
+            };
+          } else {
+            const t = errorText(e);
+            outcome = { status: 'FAILED', error: t.message, env: t.env };
+          }
+          log.write(`[etlctl] ${outcome.status}: ${outcome.error}\n`);
+        } finally {
+          if (timer) clearTimeout(timer);
+          await lease.release();
+          await new Promise<void>((r) => log.end(r));
+          l.controller = undefined;
+        }
+        for (const t of attemptTranslations) if (!translations.includes(t)) translations.push(t);
+        // Warnings a step raised (QA checks of severity warn) go to the alarm the step names.
+        for (const r of raised) alarms(l, r.alarm, 'onWarning', r.message);
+        store.endAttempt(att.id, {
+          status: outcome.status,
+          error: outcome.error,
+          rows: outcome.rows ?? null,
+          exitCode: null,
+        });
+        const elapsedMs = Date.now() - started;
+        l.rows = outcome.rows;
+        l.error = outcome.error;
+        l.envError = outcome.env;
+        if (outcome.status === 'FINISHED') {
+          setStatus(l, 'FINISHED', { rows: outcome.rows ?? null, error: null });
+          reporter.event({
+            kind: 'end',
+            instance: info(l),
+            status: 'FINISHED',
+            attempt: att.number,
+            rows: outcome.rows,
+            elapsedMs,
+            logPath,
+          });
+          alarms(l, 'onSuccess', 'onSuccess');
+          return;
+        }
+        if (outcome.why === 'stop') {
+          // Interrupted by a stop: left waiting, so the next activate or agent start runs it again.
+          setStatus(l, 'WAITING_ON_DEPENDENCIES', { error: outcome.error });
+          reporter.event({
+            kind: 'end',
+            instance: info(l),
+            status: 'INTERRUPTED',
+            attempt: att.number,
+            elapsedMs,
+            error: outcome.error,
+            logPath,
+          });
+          return;
+        }
+        l.failures += 1;
+        const maxRetries = Number(graph.str(l.obj, 'maximumRetries') ?? '0') || 0;
+        if (outcome.why !== 'late' && !l.canceled && l.failures <= maxRetries && !stopping) {
+          const delay = opts.retryDelayMs ?? fieldMs(l.obj, 'retryDelay') ?? DEFAULT_RETRY_DELAY_MS;
+          l.retryAt = Date.now() + delay;
+          setStatus(l, 'WAITING_FOR_RUNNER', { error: outcome.error });
+          reporter.event({
+            kind: 'end',
+            instance: info(l),
+            status: outcome.status,
+            attempt: att.number,
+            elapsedMs,
+            error: outcome.error,
+            retryInMs: delay,
+            logPath,
+          });
+          return;
+        }
+        const final = outcome.why === 'late' || l.canceled ? 'CANCELED' : 'FAILED';
+        setStatus(l, final, { error: outcome.error });
+        reporter.event({
+          kind: 'end',
+          instance: info(l),
+          status: final,
+          attempt: att.number,
+          elapsedMs,
+          error: outcome.error,
+          logPath,
+        });
+        alarms(l, 'onFail', 'onFail');
+        cascadeFrom(l);
+      };
+
+      const checkPreconditions = async (
+        l: Live,
+        evaluated: PipelineObject,
+        ctx: ShellContext,
+        target: EvalTarget,
+      ): Promise<void> => {
+        const guarded: [PipelineObject, EvalTarget][] = [[evaluated, target]];
+        for (const input of graph.refs(l.obj, 'input')) {
+          guarded.push([ctx.resolve(input.id), { obj: input, times: target.times }]);
+        }
+        for (const [node, nodeTarget] of guarded) {
+          for (const pre of graph.refs(graph.get(node.id) ?? node, 'precondition')) {
+            const evalPre = evaluateObject(
+              graph,
+              { obj: pre, times: target.times, node: nodeTarget },
+              pipeline,
+            );
+            const timeoutMs = fieldMs(pre, 'preconditionTimeout') ?? 0;
+            const deadline = Date.now() + timeoutMs;
+            for (;;) {
+              const why = await checkPrecondition(evalPre, node, { ...ctx, object: evalPre });
+              if (why === undefined) break;
+              if (Date.now() >= deadline || ctx.signal.aborted) {
+                throw new EtlError(
+                  diag('ETL7550', `precondition '${pre.id}' not met: ${why}`, { objectId: pre.id }),
+                );
+              }
+              ctx.log(`[etlctl] precondition '${pre.id}' not met yet (${why}); checking again`);
+              await new Promise((r) =>
+                setTimeout(r, Math.min(PRECONDITION_POLL_MS, Math.max(0, deadline - Date.now()))),
+              );
+            }
+          }
+        }
+      };
+
+      // Lateness: onLateAction fires if an instance has not finished lateAfterTimeout after it fell due.
+      for (const l of lives.values()) {
+        if (!l.inRun || specs.get(l.obj.id)!.type === 'ondemand') continue;
+        const lateMs = fieldMs(l.obj, 'lateAfterTimeout');
+        if (lateMs === undefined || graph.refs(l.obj, 'onLateAction').length === 0) continue;
+        const from = Math.max(l.slot.dueAt.getTime(), t0);
+        later(Math.max(0, from + lateMs - Date.now()), () => {
+          if (TERMINAL.has(l.status)) return;
+          alarms(l, 'onLateAction', 'onLateAction');
+          if (graph.refs(l.obj, 'onLateAction').some((a) => graph.type(a) === 'Terminate')) {
+            l.canceled = true;
+            if (l.controller)
+              l.controller.abort(
+                new AbortReason(
+                  'late',
+                  `canceled: not finished within lateAfterTimeout ${graph.str(l.obj, 'lateAfterTimeout')}`,
+                ),
+              );
+            else {
+              l.error = `canceled: not started within lateAfterTimeout ${graph.str(l.obj, 'lateAfterTimeout')}`;
+              setStatus(l, 'CANCELED', { error: l.error });
+              reporter.event({
+                kind: 'end',
+                instance: info(l),
+                status: 'CANCELED',
+                attempt: 0,
+                elapsedMs: 0,
+                error: l.error,
+              });
+              cascadeFrom(l);
+            }
+            notify();
+          }
+        });
+      }
+
+      const onStop = (): void => {
+        if (stopping) return;
+        stopping = true;
+        reporter.event({
+          kind: 'note',
+          message: 'stopping: no new steps start; running steps get time to finish',
+        });
+        later(opts.graceMs ?? 30_000, () => {
+          for (const r of running) r.controller?.abort(new AbortReason('stop', 'stopped before it finished'));
+        });
+        notify();
+      };
+      if (opts.signal?.aborted) onStop();
+      opts.signal?.addEventListener('abort', onStop, { once: true });
+
+      const ordered = [...lives.values()]
+        .filter((l) => l.inRun)
+        .sort((a, b) => a.row.scheduled_start.localeCompare(b.row.scheduled_start) || a.row.id - b.row.id);
+      try {
+        for (;;) {
+          const woke = new Promise<void>((r) => (wake = r));
+          if (!stopping) {
+            const at = Date.now();
+            for (const l of ordered) {
+              if (running.size >= parallel) break;
+              if (!ready(l, at)) continue;
+              l.retryAt = undefined;
+              running.add(l);
+              void runAttempt(l)
+                .catch((e) => {
+                  l.error = errorText(e).message;
+                  setStatus(l, 'FAILED', { error: l.error });
+                })
+                .finally(() => {
+                  running.delete(l);
+                  notify();
+                });
+            }
+          }
+          const retries = ordered
+            .filter((l) => l.retryAt !== undefined && !TERMINAL.has(l.status))
+            .map((l) => l.retryAt!);
+          if (running.size === 0 && (stopping || retries.length === 0)) break;
+          // Timers may fire a millisecond before Date.now() reaches retryAt: wake again until it has.
+          const retryTimer =
+            retries.length > 0 && !stopping
+              ? setTimeout(notify, Math.max(1, Math.min(...retries) - Date.now() + 1))
+              : undefined;
+          await woke;
+          clearTimeout(retryTimer);
+        }
+      } finally {
+        opts.signal?.removeEventListener('abort', onStop);
+        for (const t of timers) clearTimeout(t);
+        await pool.closeAll();
+      }
+
+      // ---- summary -----------------------------------------------------------------------------
+      const inRun = ordered;
+      const ok = inRun.filter((l) => l.status === 'FINISHED').length;
+      const failedList = inRun.filter((l) => ['FAILED', 'CANCELED', 'TIMEDOUT'].includes(l.status));
+      const cascaded = inRun.filter((l) => l.status === 'CASCADE_FAILED').length;
+      const skipped = inRun.length - ok - failedList.length;
+      const interrupted = stopping && inRun.some((l) => !TERMINAL.has(l.status));
+      let exitCode: number = ExitCode.OK;
+      if (failedList.length > 0 || cascaded > 0) exitCode = ExitCode.FAILURE;
+      if (failedList.some((l) => l.envError)) exitCode = ExitCode.ENVIRONMENT;
+      if (!stopping && skipped > 0 && exitCode === ExitCode.OK) exitCode = ExitCode.FAILURE;
+      store.endRun(runId, interrupted ? 'INTERRUPTED' : exitCode === ExitCode.OK ? 'FINISHED' : 'FAILED', {
+        ok,
+        failed: failedList.length,
+        skipped,
+      });
+      return {
+        pipeline,
+        runId,
+        generation,
+        ok,
+        failed: failedList.length,
+        skipped,
+        elapsedMs: Date.now() - t0,
+        exitCode,
+        instances: inRun.map((l) => ({
+          ...info(l),
+          status: l.status,
+          attempts: store.attempts(l.row.id).length,
+          rows: l.rows,
+          error: l.error,
+          logPath: l.logPath,
+        })),
+        translations,
+        nothingToDo: false,
+        interrupted,
+        nextDue,
+      };
+    } catch (e) {
+      // Whatever broke the run itself (not a step): close it, so status and the next run read it right.
+      store.endRun(runId, 'FAILED', { ok: 0, failed: 0, skipped: 0 });
+      throw e;
+    }
   } finally {
     if (!opts.store) store.close();
+  }
+}
+
+/** A warning a step printed as `ETLCTL-ALERT {json}` on stderr (see src/tasks). */
+interface RaisedAlert {
+  alarm: string;
+  message: string;
+}
+
+function noteRaisedAlert(line: string, into: RaisedAlert[]): void {
+  const m = /^\[stderr\] ETLCTL-ALERT (\{.*\})\s*$/.exec(line);
+  if (!m) return;
+  try {
+    const j = JSON.parse(m[1]) as { alarm?: unknown; message?: unknown };
+    into.push({
+      alarm: typeof j.alarm === 'string' && /^my[A-Z_]/.test(j.alarm) ? j.alarm : 'myWarningAlarm',
+      message: typeof j.message === 'string' ? j.message : m[1],
+    });
+  } catch {
+    // Not ours: a step may print anything on stderr.
   }
 }

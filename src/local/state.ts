@@ -229,14 +229,12 @@ export class StateStore {
     this.db.prepare('UPDATE pipelines SET active = ? WHERE name = ?').run(active ? 1 : 0, name);
   }
 
-  /** A run of this pipeline whose process is still alive (another activate or the agent). */
+  /** A run of this pipeline in another live process (another activate, or the agent). */
   liveRun(pipeline: string): RunRow | undefined {
     const rows = this.db
       .prepare("SELECT * FROM runs WHERE pipeline = ? AND status = 'RUNNING' ORDER BY id DESC")
       .all(pipeline) as RunRow[];
-    return (
-      rows.find((r) => r.pid !== process.pid && pidAlive(r.pid)) ?? rows.find((r) => r.pid === process.pid)
-    );
+    return rows.find((r) => r.pid !== process.pid && pidAlive(r.pid));
   }
 
   startRun(pipeline: string, version: number, kind: string): number {

@@ -913,9 +913,35 @@ export function translateScript(
     const tr = new StatementTranslator(target, st, opts.source);
     const action = opts.redshift === false ? tr.classify() : tr.translate();
     translations.push(...tr.notes);
+    if (action && action.kind === 'sql' && opts.redshift !== false && target !== 'mysql') {
+      const schema = createdTableSchema(st.tokens);
+      if (schema) {
+        // Redshift schemas are created by the DBA (etlctl database create); a fresh local
+        // database has none, so create it rather than fail on the first load.
+        actions.push({ kind: 'sql', sql: `CREATE SCHEMA IF NOT EXISTS ${schema}`, line: st.line, original: '' });
+        translations.push(
+          `${opts.source ? opts.source + ':' : ''}${st.line}: CREATE SCHEMA IF NOT EXISTS ${schema} added (local database)`,
+        );
+      }
+    }
     if (action) actions.push(action);
   }
   return { actions, translations, managesTransaction: actions.some((a) => a.kind === 'tx') };
+}
+
+/** The schema of `CREATE [TEMP] TABLE [IF NOT EXISTS] schema.name`, as written (quoted or not). */
+function createdTableSchema(tokens: Token[]): string | undefined {
+  const sig = tokens.filter(isSig);
+  if (upper(sig[0]) !== 'CREATE') return undefined;
+  let i = 1;
+  while (['TEMP', 'TEMPORARY', 'LOCAL', 'GLOBAL', 'UNLOGGED'].includes(upper(sig[i]))) i++;
+  if (upper(sig[i]) !== 'TABLE') return undefined;
+  if (i > 1) return undefined; // temporary tables live in their own schema
+  i++;
+  if (upper(sig[i]) === 'IF' && upper(sig[i + 1]) === 'NOT' && upper(sig[i + 2]) === 'EXISTS') i += 3;
+  const name = sig[i];
+  if (!name || sig[i + 1]?.text !== '.' || !sig[i + 2]) return undefined;
+  return name.text;
 }
 
 /**
@@ -971,7 +997,10 @@ export function translateStatement(
 ): string {
   const res = translateScript(sql, target, { source, redshift });
   translations.push(...res.translations);
+  // A CREATE TABLE may come with the CREATE SCHEMA added above; the caller runs both (exec).
   const sqls = res.actions.filter((a) => a.kind === 'sql');
+  const schemaPrelude = sqls.length === 2 && res.actions.length === 2 && sqls[0].original === '';
+  if (schemaPrelude) return sqls.map((a) => (a as { sql: string }).sql).join(';\n');
   if (sqls.length !== 1 || res.actions.length !== 1) {
     throw new EtlError(
       diag(

@@ -125,16 +125,37 @@ describe('etlctl definition run / pipeline history (local engine)', () => {
   });
 });
 
+describe('etlctl pipeline activate --detach', () => {
+  it('returns at once and runs the pipeline in the background', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'bg.txt');
+    writeDef(dir, 'background', [
+      { id: 'Default', name: 'Default', scheduleType: 'ondemand' },
+      sh('Work', `sleep 0.5; echo done > ${out}`),
+    ]);
+    const r = etlctl(dir, ['pipeline', 'activate', 'background.json', '--detach']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Started in the background \(pid \d+\)\. Log: .*activate-.*\.log/);
+    await waitFor(() => existsSync(out));
+    await waitFor(() =>
+      /last run #\d+ FINISHED/.test(etlctl(dir, ['pipeline', 'status', 'background']).stdout),
+    );
+  });
+});
+
 describe('etlctl agent', () => {
-  it('runs a due instance of an active pipeline and stops cleanly on SIGTERM', async () => {
+  it('runs a due instance of an active pipeline and stops cleanly on SIGTERM, letting the step finish', async () => {
     const dir = tempDir();
     const out = join(dir, 'ran.txt');
+    const started = join(dir, 'started');
     const start = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000);
     const startText = start.toISOString().slice(0, 19);
     writeDef(dir, 'scheduled', [
       { id: 'Default', name: 'Default', scheduleType: 'cron', schedule: { ref: 'Every15' } },
       { id: 'Every15', name: 'Every15', type: 'Schedule', period: '15 minutes', startDateTime: startText },
-      sh('Tick', `echo "$1" >> ${out}`, { scriptArgument: '#{@scheduledStartTime}' }),
+      sh('Tick', `touch ${started}; sleep 1; echo "$1" >> ${out}`, {
+        scriptArgument: '#{@scheduledStartTime}',
+      }),
     ]);
     // Activating with a horizon before the start registers the pipeline without running anything.
     const reg = etlctl(dir, ['definition', 'run', 'scheduled.json', '--until', '2000-01-01T00:00:00Z']);
@@ -144,14 +165,16 @@ describe('etlctl agent', () => {
     const agent = spawn(process.execPath, [bin, 'agent', '--poll', '1'], { cwd: dir });
     let stdout = '';
     agent.stdout.on('data', (c) => (stdout += String(c)));
-    await waitFor(() => existsSync(out) && stdout.includes('Done.'));
+    await waitFor(() => existsSync(started));
     const second = etlctl(dir, ['agent']);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/ETL7580: an agent is already running/);
 
+    // Stopped mid-step: the running attempt gets its grace period and finishes.
     agent.kill('SIGTERM');
     const code = await new Promise((r) => agent.on('exit', r));
     expect(code).toBe(0);
+    expect(stdout).toMatch(/Done\. OK=1 FAILED=0 SKIPPED=0/);
     expect(stdout).toMatch(/Agent stopped\./);
     expect(readFileSync(out, 'utf8')).toBe(`${startText}\n`);
     expect(existsSync(join(dir, '.etlctl', 'agent.lock'))).toBe(false);

@@ -180,8 +180,13 @@ describe('local engine: schedules', () => {
         stateDir: join(dir, '.etlctl'),
         now: new Date('2024-01-03T00:00:00Z'),
         backfillLimit: 10,
+        markActive: true,
       }),
     ).rejects.toThrow(/would backfill 192 scheduled periods/);
+    const store = new StateStore(join(dir, '.etlctl'));
+    // Refused, so not handed to the agent either.
+    expect(store.pipeline('big-backfill')?.active).toBe(0);
+    store.close();
   });
 
   it('runs a one-time pipeline again as a new run once the previous run finished', async () => {
@@ -345,5 +350,54 @@ describe('local engine: stopping', () => {
     expect(resumed.instances.map((i) => `${i.objectId}:${i.status}`)).toEqual(['Slow:FINISHED']);
     expect(resumed.generation).toBe(stopped.generation);
     expect(readFileSync(out, 'utf8')).toBe('first\nslow\n');
+  });
+});
+
+describe('local engine: assets', () => {
+  it("puts the definition's assets on local S3 first, so a scriptUri script runs with its arguments", async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out.txt');
+    const def = definition('assets', [
+      onDemandDefault(),
+      {
+        id: 'Script',
+        name: 'Script',
+        type: 'ShellCommandActivity',
+        workerGroup: 'local',
+        scriptUri: 's3://acme/assets/hello.sh',
+        scriptArgument: ['a b', out],
+      },
+    ]);
+    def.meta!.assets.push({
+      uri: 's3://acme/assets/hello.sh',
+      content: 'echo "hello $1" > "$2"\n',
+      sha256: 'x',
+      kind: 'script',
+    });
+    const s = await runDefinition(def, { config, stateDir: join(dir, '.etlctl') });
+    expect(s.ok).toBe(1);
+    expect(readFileSync(out, 'utf8')).toBe('hello a b\n');
+  });
+});
+
+describe('local engine: agent passes', () => {
+  it('does not retry failed instances, nor start a run for steps stuck behind them', async () => {
+    const dir = tempDir();
+    const stateDir = join(dir, '.etlctl');
+    const def = definition('stuck', [
+      { id: 'Default', name: 'Default', scheduleType: 'timeseries', schedule: { ref: 'S' } },
+      { id: 'S', name: 'S', type: 'Schedule', period: '1 hour', startDateTime: '2024-01-01T00:00:00' },
+      shell('A', 'exit 1'),
+      shell('B', 'true', { dependsOn: { ref: 'A' } }),
+    ]);
+    const now = new Date('2024-01-01T01:00:00Z');
+    const first = await runDefinition(def, { config, stateDir, now, rerunFailed: false });
+    expect(first).toMatchObject({ ok: 0, failed: 1, skipped: 1, exitCode: 1 });
+    expect(first.instances.find((i) => i.objectId === 'B')?.status).toBe('WAITING_ON_DEPENDENCIES');
+    const second = await runDefinition(def, { config, stateDir, now, rerunFailed: false });
+    expect(second.nothingToDo).toBe(true);
+    // An explicit activation retries the failed step (and what waits on it).
+    const third = await runDefinition(def, { config, stateDir, now });
+    expect(third.instances.map((i) => i.objectId).sort()).toEqual(['A', 'B']);
   });
 });

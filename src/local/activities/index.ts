@@ -49,6 +49,11 @@ export function checkRunnable(activities: { id: string; type: string }[]): Diagn
 }
 
 export async function runActivity(type: string, ctx: ShellContext): Promise<ActivityResult> {
+  // The compiler's InstallEtlctl puts etlctl on an AWS worker; locally this very etlctl runs the tasks.
+  if (ctx.object.fields.myEtlctlRole === 'worker-bootstrap') {
+    ctx.log('[etlctl] worker bootstrap skipped locally: `etlctl task` steps run with this etlctl');
+    return {};
+  }
   if (type === 'ShellCommandActivity') return (await import('./shell.js')).runShellCommand(ctx);
   const load = DATA_PLANE[type];
   if (!load) throw new EtlError(checkRunnable([{ id: ctx.object.id, type }]));
