@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ref } from '../src/definition/model.js';
 import { DATABASE_PARAM } from './common.js';
 import { createIfMissing } from './create-load-redshift.js';
-import { percentToQuestion, sqlPlaceholders, statementBody } from './sql-text.js';
+import { bindArgumentPlaceholders, statementBody } from './sql-text.js';
 import type { StepPlugin } from './types.js';
 
 const plugin: StepPlugin = {
@@ -43,23 +43,13 @@ const plugin: StepPlugin = {
     }
     if (!table || !target || sql === undefined) return;
     const args = ((ctx.params.script_arguments as unknown[] | undefined) ?? []).map(String);
-    // Without arguments nothing is bound, so a literal ? or %s is left alone.
-    if (args.length > 0) sql = percentToQuestion(sql);
-    const holes = args.length > 0 ? sqlPlaceholders(sql).length : 0;
-    if (holes !== args.length) {
-      ctx.error(
-        'ETL1120',
-        `the SQL has ${holes} placeholder${holes === 1 ? '' : 's'} but script_arguments gives ${args.length} value${args.length === 1 ? '' : 's'}`,
-        ['script_arguments'],
-        'give one script_arguments value per ? (or %s) in the SQL, in order',
-      );
-      return;
-    }
+    const bound = bindArgumentPlaceholders(ctx, sql, args);
+    if (bound === undefined) return;
     const transactional = ctx.params.non_transactional !== true;
     const script = [
       transactional ? 'BEGIN;' : '',
       `${createIfMissing(table.sql)};`,
-      `${statementBody(sql)};`,
+      `${statementBody(bound)};`,
       transactional ? 'COMMIT;' : '',
       ctx.params.analyze_table === false ? '' : `ANALYZE ${table.fullName};`,
     ]

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { ref } from '../src/definition/model.js';
 import { DATABASE_PARAM, SCRIPT_ARGUMENTS, scriptArguments } from './common.js';
+import { bindArgumentPlaceholders } from './sql-text.js';
 import type { StepPlugin } from './types.js';
 
 const plugin: StepPlugin = {
@@ -31,12 +32,16 @@ const plugin: StepPlugin = {
     }
     if (!target || sql === undefined) return;
     sql = sql.trim();
+    const args = scriptArguments(ctx.params.script_arguments);
+    const bound = bindArgumentPlaceholders(ctx, sql, args);
+    if (bound === undefined) return;
+    sql = bound;
     if (!sql.endsWith(';')) sql += ';';
     const wrapped = ctx.params.wrap_transaction === false ? `${sql}\n` : `BEGIN;\n${sql}\nCOMMIT;\n`;
     ctx.activity('Sql', 'SqlActivity', {
       database: ref(target.id),
       ...ctx.sqlScript(wrapped, name),
-      scriptArgument: scriptArguments(ctx.params.script_arguments),
+      scriptArgument: args,
       queue: ctx.str('queue'),
     });
   },

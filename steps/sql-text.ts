@@ -1,3 +1,4 @@
+import type { StepContext } from '../src/compile/context.js';
 /** Small SQL text helpers for steps: placeholders outside string literals, identifiers and comments. */
 
 interface Placeholder {
@@ -47,4 +48,23 @@ export function percentToQuestion(sql: string): string {
 /** One statement, without a trailing semicolon and surrounding blank space. */
 export function statementBody(sql: string): string {
   return sql.trim().replace(/;\s*$/, '');
+}
+
+/**
+ * Dataduct's `script_arguments` bind to `?` (SqlActivity) or `%s` placeholders (rewritten to `?`).
+ * Returns the SQL to emit, or undefined after reporting a count mismatch at `script_arguments`.
+ */
+export function bindArgumentPlaceholders(ctx: StepContext, sql: string, args: string[]): string | undefined {
+  // Without arguments nothing is bound, so a literal ? or %s is left alone.
+  if (args.length === 0) return sql;
+  const bound = percentToQuestion(sql);
+  const holes = sqlPlaceholders(bound).length;
+  if (holes === args.length) return bound;
+  ctx.error(
+    'ETL1120',
+    `the SQL has ${holes} placeholder${holes === 1 ? '' : 's'} but script_arguments gives ${args.length} value${args.length === 1 ? '' : 's'}`,
+    ['script_arguments'],
+    'give one script_arguments value per ? (or %s) in the SQL, in order',
+  );
+  return undefined;
 }

@@ -2,6 +2,9 @@
  * transform: a shell command or script on the worker, reading its input from
  * INPUT1_STAGING_DIR and writing OUTPUT1_STAGING_DIR (ShellCommandActivity with `stage`).
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { ref } from '../src/definition/model.js';
 import type { FieldValue } from '../src/definition/model.js';
 import type { StepContext } from '../src/compile/context.js';
@@ -57,7 +60,10 @@ export function compileTransform(
       ]);
       return {};
     }
-    const dirInput = ctx.s3Node('ScriptDirectory', { path: ctx.str('script_directory'), directory: true });
+    const dir = String(ctx.str('script_directory'));
+    const dirUri = dir.startsWith('s3://') ? dir : uploadDirectory(ctx, dir);
+    if (!dirUri) return {};
+    const dirInput = ctx.s3Node('ScriptDirectory', { path: dirUri, directory: true });
     inputs.push(dirInput);
     command = `cd "\${INPUT${inputs.length}_STAGING_DIR}" && chmod +x "./${ctx.str('script_name')}" && exec "./${ctx.str('script_name')}" "$@"`;
   }
@@ -93,6 +99,40 @@ export function compileTransform(
     resource: p.resource_type === 'emr' ? 'emr' : 'ec2',
   });
   return { output, namedOutputs };
+}
+
+/**
+ * A local script folder becomes assets under one prefix named by the hash of all its files, so
+ * the scripts can share code (Dataduct issue #262) and a changed file uploads a new prefix.
+ */
+function uploadDirectory(ctx: StepContext, dir: string): string | undefined {
+  const bases = [ctx.config.defaults.resourceBasePath, ctx.pipeline.dir].filter((x): x is string => !!x);
+  const abs = bases
+    .map((b) => (isAbsolute(dir) ? dir : resolve(b, dir)))
+    .find((p) => existsSync(p) && statSync(p).isDirectory());
+  if (!abs) {
+    ctx.error(
+      'ETL1018',
+      `script_directory not found: ${dir}`,
+      ['script_directory'],
+      'give a folder relative to the YAML file (or defaults.resource_base_path), or an s3:// URI',
+    );
+    return undefined;
+  }
+  const files = readdirSync(abs, { recursive: true })
+    .map(String)
+    .filter((f) => statSync(join(abs, f)).isFile())
+    .sort();
+  const hash = createHash('sha256');
+  for (const f of files)
+    hash
+      .update(f)
+      .update('\0')
+      .update(readFileSync(join(abs, f)))
+      .update('\0');
+  const prefix = ctx.b.s3Uri('assets', `${hash.digest('hex').slice(0, 16)}/${basename(abs)}/`);
+  for (const f of files) ctx.asset('script', f, { localPath: join(abs, f), uri: prefix + f });
+  return prefix;
 }
 
 const plugin: StepPlugin = {

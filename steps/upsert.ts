@@ -85,7 +85,8 @@ export function compileUpsert(ctx: StepContext, variant: UpsertVariant = {}): vo
       destination: dest.fullName,
       columns: dest.columns.map((c) => c.name),
       primaryKey: dest.primaryKey,
-      dedup: `${dest.name}_etlctl_dedup`,
+      // Only the rows this run inserts or replaces get a new history version.
+      dedup: deleteAll ? `${dest.name}_etlctl_dedup` : `${dest.name}_etlctl_changed`,
       createSql: createIfMissing(h.sql),
     });
   }
@@ -94,8 +95,10 @@ export function compileUpsert(ctx: StepContext, variant: UpsertVariant = {}): vo
     destination: dest.fullName,
     stage: `${dest.name}_etlctl_stage`,
     dedup: `${dest.name}_etlctl_dedup`,
+    changed: `${dest.name}_etlctl_changed`,
     columns: dest.columns.map((c) => c.name),
     primaryKey: dest.primaryKey,
+    valueColumns: dest.columns.map((c) => c.name).filter((c) => !dest.primaryKey.includes(c)),
     source,
     filter,
     dedupe: enforce && dest.primaryKey.length > 0,

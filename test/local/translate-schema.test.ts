@@ -3,7 +3,10 @@ import { translateScript, translateStatement } from '../../src/local/translate.j
 
 describe('schemas for Redshift tables on a fresh local database', () => {
   it('adds CREATE SCHEMA IF NOT EXISTS before a schema-qualified CREATE TABLE, and lists it', () => {
-    const r = translateScript('CREATE TABLE IF NOT EXISTS staging.orders (id INTEGER ENCODE az64);', 'pglite');
+    const r = translateScript(
+      'CREATE TABLE IF NOT EXISTS staging.orders (id INTEGER ENCODE az64);',
+      'pglite',
+    );
     const sqls = r.actions.map((a) => (a.kind === 'sql' ? a.sql : a.kind));
     expect(sqls[0]).toBe('CREATE SCHEMA IF NOT EXISTS staging');
     expect(sqls[1]).toMatch(/^CREATE TABLE IF NOT EXISTS staging\.orders/);

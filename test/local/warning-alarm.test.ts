@@ -10,16 +10,32 @@ describe('local engine: warnings raised by a step', () => {
     const dir = tempDir();
     const stateDir = join(dir, '.etlctl');
     const config = loadConfig({ cwd: dir, env: {} });
-    const alert = JSON.stringify({ kind: 'qa-warning', alarm: 'myWarningAlarm', message: 'WARN accepted-values status: 1 failing row' });
+    const alert = JSON.stringify({
+      kind: 'qa-warning',
+      alarm: 'myWarningAlarm',
+      message: 'WARN accepted-values status: 1 failing row',
+    });
     const def = definition('warn-demo', [
       onDemandDefault(),
-      { id: 'WarningAlarm', name: 'WarningAlarm', type: 'SnsAlarm', topicArn: 'arn:aws:sns:us-east-1:123:warn', subject: 'QA warning in #{node.name}', message: 'see the log' },
-      shell('Check', `echo 'ETLCTL-ALERT ${alert}' >&2; echo checked`, { myWarningAlarm: { ref: 'WarningAlarm' } }),
+      {
+        id: 'WarningAlarm',
+        name: 'WarningAlarm',
+        type: 'SnsAlarm',
+        topicArn: 'arn:aws:sns:us-east-1:123:warn',
+        subject: 'QA warning in #{node.name}',
+        message: 'see the log',
+      },
+      shell('Check', `echo 'ETLCTL-ALERT ${alert}' >&2; echo checked`, {
+        myWarningAlarm: { ref: 'WarningAlarm' },
+      }),
       shell('Quiet', 'echo ETLCTL-ALERT not-json >&2', { myWarningAlarm: { ref: 'WarningAlarm' } }),
     ]);
     const summary = await runDefinition(def, { config, stateDir });
     expect(summary).toMatchObject({ ok: 2, failed: 0, exitCode: 0 });
-    const alerts = readFileSync(join(stateDir, 'alerts.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const alerts = readFileSync(join(stateDir, 'alerts.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({
       event: 'onWarning',
