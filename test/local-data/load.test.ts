@@ -5,6 +5,8 @@ import { EtlError } from '../../src/diagnostics.js';
 import { openDriver } from '../../src/local/drivers/index.js';
 import type { Driver } from '../../src/local/drivers/types.js';
 import { runRedshiftCopyActivity } from '../../src/local/activities/redshift-copy.js';
+import { atomicLoad } from '../../src/local/activities/load.js';
+import { Readable } from 'node:stream';
 import { harness, MY_URL, obj, PG_URL, type Harness } from './helpers.js';
 
 const T = 'ld_load_t';
@@ -204,5 +206,92 @@ describe('PostgreSQL upsert touches only changed rows', () => {
     await dbs.PgDb.exec(`DROP TABLE IF EXISTS ${T}`);
     const err = await load('PgDb', '1\tx\t1\n', 'APPEND').catch((e: unknown) => e);
     expect((err as EtlError).diagnostics[0].code).toBe('ETL7202');
+  });
+});
+
+describe('PostgreSQL TRUNCATE/APPEND load straight into the target', () => {
+  const REF = 'ld_load_ref';
+
+  test('a connection that dies mid-COPY leaves the target unchanged', async () => {
+    await reset('PgDb');
+    const driver = await h.ctx(obj('Kill', {})).connect('PgDb');
+    const backend = (await driver.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+    // Half the rows, then a pause in which the session's server process is killed (as a killed
+    // etlctl or a lost network would leave it), then the rest.
+    async function* rows(): AsyncGenerator<string> {
+      yield Array.from({ length: 20_000 }, (_, i) => `${i + 100}\tn${i}\t1\n`).join('');
+      await dbs.PgDb.query('SELECT pg_terminate_backend($1)', [backend]);
+      await new Promise((r) => setTimeout(r, 200));
+      yield Array.from({ length: 20_000 }, (_, i) => `${i + 50_000}\tn${i}\t1\n`).join('');
+    }
+    const err = await atomicLoad({
+      driver,
+      table: T,
+      mode: 'TRUNCATE',
+      tsv: Readable.from(rows(), { objectMode: false }),
+      who: 'test',
+      translations: [],
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(await contents('PgDb')).toEqual(['1|one|1.00', '2|two|2.00', '3|three|3.00']);
+  });
+
+  test('TRUNCATE into a table other tables reference still replaces its rows, atomically', async () => {
+    await dbs.PgDb.exec(`DROP TABLE IF EXISTS ${REF}`);
+    await reset('PgDb');
+    await dbs.PgDb.exec(`CREATE TABLE ${REF} (id INT REFERENCES ${T} (id))`);
+    try {
+      await load('PgDb', '7\tseven\t7\n', 'TRUNCATE');
+      expect(await contents('PgDb')).toEqual(['7|seven|7.00']);
+      // A row still pointing at the target makes clearing it fail: nothing changes.
+      await dbs.PgDb.exec(`INSERT INTO ${REF} VALUES (7)`);
+      const err = await load('PgDb', '8\teight\t8\n', 'TRUNCATE').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EtlError);
+      expect(await contents('PgDb')).toEqual(['7|seven|7.00']);
+    } finally {
+      await dbs.PgDb.exec(`DROP TABLE IF EXISTS ${REF}`);
+    }
+  });
+
+  test('TRUNCATE into a table with a DELETE trigger still fires it for the old rows', async () => {
+    await reset('PgDb');
+    await dbs.PgDb.exec(`DROP TABLE IF EXISTS ${REF}`);
+    await dbs.PgDb.exec(`CREATE TABLE ${REF} (id INT)`);
+    await dbs.PgDb.exec(
+      `CREATE OR REPLACE FUNCTION ld_load_gone() RETURNS trigger LANGUAGE plpgsql AS
+         $$ BEGIN INSERT INTO ${REF} VALUES (OLD.id); RETURN OLD; END $$;
+       CREATE TRIGGER ld_load_gone AFTER DELETE ON ${T} FOR EACH ROW EXECUTE FUNCTION ld_load_gone();`,
+    );
+    try {
+      await load('PgDb', '7\tseven\t7\n', 'TRUNCATE');
+      expect(await contents('PgDb')).toEqual(['7|seven|7.00']);
+      const gone = await dbs.PgDb.query(`SELECT id FROM ${REF} ORDER BY id`);
+      expect(gone.rows.map((r) => r.id)).toEqual([1, 2, 3]);
+    } finally {
+      await dbs.PgDb.exec(
+        `DROP TABLE IF EXISTS ${REF}; DROP TABLE IF EXISTS ${T}; DROP FUNCTION IF EXISTS ld_load_gone()`,
+      );
+    }
+  });
+
+  test('TRUNCATE inside a caller transaction rolls back with it', async () => {
+    await reset('PgDb');
+    const driver = dbs.PgDb;
+    const err = await driver
+      .transaction(async () => {
+        await atomicLoad({
+          driver,
+          table: T,
+          mode: 'TRUNCATE',
+          tsv: Readable.from(['9\tnine\t9\n']),
+          who: 'test',
+          translations: [],
+        });
+        expect(await contents('PgDb')).toEqual(['9|nine|9.00']);
+        throw new Error('later failure');
+      })
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toBe('later failure');
+    expect(await contents('PgDb')).toEqual(['1|one|1.00', '2|two|2.00', '3|three|3.00']);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Atomic table loads shared by RedshiftCopyActivity, CopyActivity and COPY statements in
- * scripts: the data goes into a temporary staging table first, then one merge statement per
- * insert mode moves it into the target, all inside one transaction — a bad row, a failed merge or
- * a killed process leaves the target exactly as it was.
+ * scripts, each inside one transaction — a bad row, a failed merge or a killed process leaves the
+ * target exactly as it was. TRUNCATE and APPEND into Postgres COPY straight into the target
+ * (after a TRUNCATE in the same transaction); the upsert modes, transformSql, TRUNCATECOLUMNS and
+ * MySQL targets load a temporary staging table first, then one merge statement moves the rows.
  */
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -106,6 +107,12 @@ export async function atomicLoad(req: LoadRequest): Promise<number> {
     counted = counter;
   }
 
+  const needsCut =
+    !!req.truncateColumns && !mysql && columns.some((c) => BOUNDED_TEXT.test(byName.get(c)!.type));
+  if (!mysql && !req.transformSql && !needsCut && (req.mode === 'TRUNCATE' || req.mode === 'APPEND')) {
+    return directLoad(req, target, columns, counted);
+  }
+
   return driver.transaction(async (tx) => {
     if (mysql) {
       await tx.exec(`CREATE TEMPORARY TABLE ${stage} LIKE ${target}`);
@@ -192,6 +199,55 @@ export async function atomicLoad(req: LoadRequest): Promise<number> {
       }
     }
     await tx.exec(mysql ? `DROP TEMPORARY TABLE ${stage}` : `DROP TABLE ${stage}`);
+    return rows;
+  });
+}
+
+/**
+ * TRUNCATE/APPEND into PostgreSQL or PGlite without a staging table: the clear and the COPY share
+ * one transaction, so a failed or killed load still leaves the target as it was (TRUNCATE is
+ * transactional in Postgres), but the rows are written once instead of twice.
+ */
+async function directLoad(
+  req: LoadRequest,
+  target: string,
+  columns: string[],
+  tsv: Readable,
+): Promise<number> {
+  const { driver } = req;
+  let clear = `DELETE FROM ${target}`;
+  let freeze = false;
+  if (req.mode === 'TRUNCATE') {
+    // TRUNCATE skips DELETE triggers (and fires TRUNCATE ones), fails on tables other tables'
+    // foreign keys point at and needs its own privilege: in any of those cases keep DELETE, which
+    // behaves as before. tgtype bits: 8 = DELETE, 32 = TRUNCATE.
+    const r = await driver.query(
+      `SELECT c.relkind::text AS kind, has_table_privilege(c.oid, 'TRUNCATE') AS can_truncate,
+         EXISTS (SELECT 1 FROM pg_constraint f WHERE f.confrelid = c.oid AND f.contype = 'f') AS referenced,
+         EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND NOT g.tgisinternal
+                 AND (g.tgtype & 40) <> 0) AS triggers
+       FROM pg_class c WHERE c.oid = to_regclass($1)`,
+      [target],
+    );
+    const t = r.rows[0];
+    if (t && t.can_truncate === true && t.referenced === false && t.triggers === false) {
+      clear = `TRUNCATE TABLE ${target}`;
+      // FREEZE is valid only when the table was truncated in the current (sub)transaction and
+      // nothing else ran in it before; an outer script transaction may hold snapshots, so only
+      // a top-level load of a plain table uses it.
+      freeze = t.kind === 'r' && !driver.inTransaction;
+    }
+  }
+  return driver.transaction(async (tx) => {
+    if (req.mode === 'TRUNCATE') await tx.exec(clear);
+    let rows: number;
+    try {
+      rows = await tx.copyIn(req.table, columns, tsv, { freeze });
+    } catch (e) {
+      req.tsv.destroy();
+      throw e;
+    }
+    req.progress?.(rows);
     return rows;
   });
 }

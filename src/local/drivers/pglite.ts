@@ -18,7 +18,7 @@ import {
   TxState,
 } from './common.js';
 import { pgColumnList, pgQuoteIdent } from './postgres.js';
-import type { Driver, OpenDriverOptions, QueryResult } from './types.js';
+import type { CopyInOptions, Driver, OpenDriverOptions, QueryResult } from './types.js';
 
 const BATCH_BYTES = 8 * 1024 * 1024;
 const FETCH_ROWS = 5000;
@@ -105,8 +105,13 @@ class PgliteDriver implements Driver {
     return this.tx.transaction(this, fn);
   }
 
-  async copyIn(table: string, columns: readonly string[] | undefined, tsv: Readable): Promise<number> {
-    const sql = `COPY ${this.quoteQualified(table)}${pgColumnList(columns, pgQuoteIdent)} FROM '/dev/blob'`;
+  async copyIn(
+    table: string,
+    columns: readonly string[] | undefined,
+    tsv: Readable,
+    opts: CopyInOptions = {},
+  ): Promise<number> {
+    const sql = `COPY ${this.quoteQualified(table)}${pgColumnList(columns, pgQuoteIdent)} FROM '/dev/blob'${opts.freeze ? ' WITH (FREEZE)' : ''}`;
     let total = 0;
     const load = async () => {
       for await (const batch of recordBatches(tsv, BATCH_BYTES)) {

@@ -12,7 +12,7 @@ import {
   stripTrailingSemicolons,
   TxState,
 } from './common.js';
-import type { Driver, OpenDriverOptions, QueryResult } from './types.js';
+import type { CopyInOptions, Driver, OpenDriverOptions, QueryResult } from './types.js';
 
 export function pgQuoteIdent(name: string): string {
   return '"' + name.replace(/"/g, '""') + '"';
@@ -82,8 +82,13 @@ class PostgresDriver implements Driver {
     return this.tx.transaction(this, fn);
   }
 
-  async copyIn(table: string, columns: readonly string[] | undefined, tsv: Readable): Promise<number> {
-    const sql = `COPY ${this.quoteQualified(table)}${pgColumnList(columns, pgQuoteIdent)} FROM STDIN`;
+  async copyIn(
+    table: string,
+    columns: readonly string[] | undefined,
+    tsv: Readable,
+    opts: CopyInOptions = {},
+  ): Promise<number> {
+    const sql = `COPY ${this.quoteQualified(table)}${pgColumnList(columns, pgQuoteIdent)} FROM STDIN${opts.freeze ? ' WITH (FREEZE)' : ''}`;
     const stream = this.client.query(copyFrom(sql));
     try {
       await pipeline(tsv, stream);

@@ -75,6 +75,11 @@ export interface CopyInOptions {
    * TRUNCATECOLUMNS). Only MySQL honours it here; Postgres loads truncate through a staging cast.
    */
   allowTruncation?: boolean;
+  /**
+   * COPY … WITH (FREEZE) on postgres/pglite: rows are written already frozen. Only valid when the
+   * table was created or truncated earlier in the same transaction; ignored by MySQL.
+   */
+  freeze?: boolean;
 }
 
 export interface OpenDriverOptions {
