@@ -44,6 +44,35 @@ export interface StepSpec {
   column: number;
 }
 
+type TableResult = { table?: TableDef; diagnostics: Diagnostic[] };
+
+/**
+ * Table definitions parsed, and input files found, during one `compileFiles` call, shared by all
+ * its pipelines (many pipelines read the same tables). Scoped to the call, not the process, so an
+ * edited file is re-read by the next call (the local agent and tests compile repeatedly in one
+ * process).
+ */
+let shared: { tables: Map<string, TableResult>; isFile: Map<string, boolean> } | undefined;
+
+/** Run `fn` with table definitions and file lookups cached across every DefinitionBuilder it creates. */
+export function withSharedTableCache<T>(fn: () => T): T {
+  if (shared) return fn();
+  shared = { tables: new Map(), isFile: new Map() };
+  try {
+    return fn();
+  } finally {
+    shared = undefined;
+  }
+}
+
+function isFile(p: string): boolean {
+  const cached = shared?.isFile.get(p);
+  if (cached !== undefined) return cached;
+  const found = existsSync(p) && statSync(p).isFile();
+  shared?.isFile.set(p, found);
+  return found;
+}
+
 export class DefinitionBuilder {
   readonly objects = new Map<string, PipelineObject>();
   readonly parameters = new Map<string, { id: string; attributes: Record<string, string | string[]> }>();
@@ -53,7 +82,7 @@ export class DefinitionBuilder {
   readonly steps: { name: string; type: string; line: number; objectIds: string[] }[] = [];
   /** Database object ids by connection name. */
   private readonly databaseIds = new Map<string, string>();
-  private tableCache = new Map<string, { table?: TableDef; diagnostics: Diagnostic[] }>();
+  private tableCache = shared?.tables ?? new Map<string, TableResult>();
   needsEtlctlOnWorker = false;
   usesEc2 = false;
   usesEmr = false;
@@ -101,7 +130,11 @@ export class DefinitionBuilder {
   }
 
   /** `source.uri` uploads to a chosen place (e.g. a step's output_path) instead of the content-addressed one. */
-  addAsset(kind: string, name: string, source: { localPath?: string; content?: string; uri?: string }): string {
+  addAsset(
+    kind: string,
+    name: string,
+    source: { localPath?: string; content?: string; uri?: string },
+  ): string {
     const { uri: chosen, ...from } = source;
     const bytes =
       from.content !== undefined ? Buffer.from(from.content, 'utf8') : readFileSync(from.localPath as string);
@@ -172,10 +205,12 @@ export class DefinitionBuilder {
   }
 
   readTable(absPath: string, display: string): { table?: TableDef; diagnostics: Diagnostic[] } {
-    const cached = this.tableCache.get(absPath);
+    // The display path is part of the key: it is in the diagnostics.
+    const key = `${absPath}\0${display}`;
+    const cached = this.tableCache.get(key);
     if (cached) return cached;
     const result = parseTableDefinition(readFileSync(absPath, 'utf8'), display);
-    this.tableCache.set(absPath, result);
+    this.tableCache.set(key, result);
     return result;
   }
 
@@ -400,7 +435,7 @@ export class StepContext {
     const bases = [this.config.defaults.resourceBasePath, this.pipeline.dir].filter((x): x is string => !!x);
     for (const base of bases) {
       const p = isAbsolute(value) ? value : resolve(base, value);
-      if (existsSync(p) && statSync(p).isFile()) return p;
+      if (isFile(p)) return p;
     }
     this.error(
       'ETL3102',

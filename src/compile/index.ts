@@ -7,6 +7,7 @@ import { displayPath, loadConfig } from '../config/load.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { diag, EtlError, ExitCode } from '../diagnostics.js';
 import type { Definition } from '../definition/model.js';
+import { withSharedTableCache } from './context.js';
 import { compilePipelineText } from './pipeline.js';
 
 export interface CompileFileOptions {
@@ -108,27 +109,29 @@ export function compileFiles(paths: string[], opts: CompileFileOptions = {}): Co
   const sources = new Map(config.sources);
   const now = opts.now ?? new Date();
   const version = etlctlVersion();
-  const pipelines = files.map((abs) => {
-    const display = displayPath(abs, cwd);
-    const text = readFileSync(abs, 'utf8');
-    sources.set(display, text);
-    const r = compilePipelineText(display, abs, text, {
-      config,
-      now,
-      start: opts.start,
-      timeDelta: opts.timeDelta,
-      backfill: opts.backfill,
-      frequency: opts.frequency,
-      version,
-      cwd,
-    });
-    // Table definitions and other files read during compile, for excerpts.
-    for (const d of r.diagnostics) {
-      if (d.file && !sources.has(d.file) && existsSync(resolve(cwd, d.file)))
-        sources.set(d.file, readFileSync(resolve(cwd, d.file), 'utf8'));
-    }
-    return { file: display, definition: r.definition, diagnostics: r.diagnostics };
-  });
+  const pipelines = withSharedTableCache(() =>
+    files.map((abs) => {
+      const display = displayPath(abs, cwd);
+      const text = readFileSync(abs, 'utf8');
+      sources.set(display, text);
+      const r = compilePipelineText(display, abs, text, {
+        config,
+        now,
+        start: opts.start,
+        timeDelta: opts.timeDelta,
+        backfill: opts.backfill,
+        frequency: opts.frequency,
+        version,
+        cwd,
+      });
+      // Table definitions and other files read during compile, for excerpts.
+      for (const d of r.diagnostics) {
+        if (d.file && !sources.has(d.file) && existsSync(resolve(cwd, d.file)))
+          sources.set(d.file, readFileSync(resolve(cwd, d.file), 'utf8'));
+      }
+      return { file: display, definition: r.definition, diagnostics: r.diagnostics };
+    }),
+  );
   return { pipelines, sources, config };
 }
 

@@ -78,12 +78,17 @@ export function connectionFor(
 }
 
 /** Server URLs without a password get the connection's configured secret when it is available (never logged). */
-function withPassword(url: string, cfg: DatabaseConfig, config: EngineConfig): string {
+export function withPassword(
+  url: string,
+  cfg: DatabaseConfig,
+  config: EngineConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   if (!cfg.password || !/^(postgres(ql)?|mysql|mariadb):\/\//i.test(url)) return url;
   const u = new URL(url);
   if (u.password) return url;
   try {
-    u.password = encodeURIComponent(resolveSecret(cfg.password, { config: config as ResolvedConfig }));
+    u.password = encodeURIComponent(resolveSecret(cfg.password, { config: config as ResolvedConfig, env }));
   } catch {
     // Local servers often need none (trust auth); a wrong guess shows up as a connect error.
     return url;

@@ -2,20 +2,62 @@
  * JSON Schema validation (ajv) with errors turned into located diagnostics:
  * unknown keys get "did you mean", wrong types name the expected type.
  */
-import { Ajv } from 'ajv';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics.js';
 import { didYouMean } from '../diagnostics.js';
+import { AJV_OPTIONS } from './ajv-options.js';
 import type { KeyPath, YamlFile } from './yaml.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+const require = createRequire(import.meta.url);
+
+/** The name of a schema's pre-generated validator file (scripts/gen-validators.mjs). */
+export function validatorHash(schemaJson: string): string {
+  return createHash('sha256').update(schemaJson).digest('hex').slice(0, 24);
+}
+
+// Compiling validators is most of `pipeline validate`'s start-up (issue 7), so the build
+// pre-generates them (scripts/gen-validators.mjs); Ajv's compiler is loaded only for a schema
+// the build did not see (or that changed since), and when running from src/ (tests).
+function generatedValidator(schema: object): ValidateFunction | undefined {
+  try {
+    const m = require(`./validators/${validatorHash(JSON.stringify(schema))}.cjs`) as {
+      default: ValidateFunction;
+    };
+    return m.default;
+  } catch {
+    return undefined;
+  }
+}
+
+let ajv: { compile(schema: object): ValidateFunction } | undefined;
 const cache = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: object): ValidateFunction {
   let v = cache.get(schema);
   if (!v) {
-    v = ajv.compile(schema);
+    v = generatedValidator(schema);
+    if (!v) {
+      ajv ??= new (require('ajv') as typeof import('ajv')).Ajv(AJV_OPTIONS);
+      v = ajv.compile(schema);
+    }
     cache.set(schema, v);
+  }
+  return v;
+}
+
+/** The subschema at an error's `schemaPath` (`#/properties/a/additionalProperties` → its parent with `up = 1`). */
+function schemaAt(root: unknown, schemaPath: string, up: number): unknown {
+  const parts = schemaPath
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((p) => p !== '');
+  let v: unknown = root;
+  for (const raw of parts.slice(0, parts.length - up)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    const p = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    v = (v as Record<string, unknown>)[p];
   }
   return v;
 }
@@ -80,7 +122,8 @@ export function validateWithSchema(
     let d: Diagnostic;
     if (e.keyword === 'additionalProperties') {
       const extra = String((e.params as { additionalProperty: string }).additionalProperty);
-      const parentSchema = e.parentSchema as { properties?: Record<string, unknown> } | undefined;
+      const parentSchema = schemaAt(schema, e.schemaPath, 1) as
+        { properties?: Record<string, unknown> } | undefined;
       const known = Object.keys(parentSchema?.properties ?? {});
       d = file.at(
         [...full, extra],

@@ -11,6 +11,7 @@ import { resolveSecret } from '../config/secrets.js';
 import type { DatabaseConfig, ResolvedConfig } from '../config/types.js';
 import { diag, didYouMean, EtlError, ExitCode } from '../diagnostics.js';
 import type { Driver } from '../local/drivers/types.js';
+import { withPassword } from '../local/connections.js';
 
 export interface TaskEnv {
   config: ResolvedConfig;
@@ -51,16 +52,8 @@ export function connectionUrl(name: string, t: TaskEnv): { url: string; seedSql?
   const db = connectionConfig(t.config, name);
   const password = (): string | undefined =>
     db.password ? resolveSecret(db.password, { env: t.env, config: t.config }) : undefined;
-  if (db.url) {
-    // A server URL without a password gets the connection's secret, when one is configured.
-    const m = /^(postgres|postgresql|mysql|mariadb):\/\/([^:@/]+)@/i.exec(db.url);
-    if (m && db.password) {
-      const p = password();
-      if (p !== undefined)
-        return { url: db.url.replace(`${m[1]}://${m[2]}@`, `${m[1]}://${m[2]}:${enc(p)}@`) };
-    }
-    return { url: db.url };
-  }
+  // Same rule as the engine: a server URL gets the secret when it can be read, else goes as written.
+  if (db.url) return { url: withPassword(db.url, db, t.config, t.env) };
   let host = db.host;
   let port = db.port;
   let database = db.database;
