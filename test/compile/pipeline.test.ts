@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringifyDefinition } from '../../src/definition/json.js';
@@ -180,23 +180,25 @@ describe('config explain', () => {
 describe('Dataduct compatibility', () => {
   it('compiles a pipeline written as Dataduct documents it, with a dataduct.cfg, without edits', () => {
     const dir = tempDir();
+    const fixture = join(ROOT, 'test/fixtures/dataduct');
+    cpSync(fixture, dir, { recursive: true });
     mkdirSync(join(dir, 'tables'));
-    writeFileSync(
-      join(dir, 'tables/dev.test_table.sql'),
-      readFileSync(join(ROOT, 'test/fixtures/dataduct/dev.test_table.sql'), 'utf8'),
+    for (const t of ['dev.test_table.sql', 'dev.test_table_2.sql'])
+      cpSync(join(fixture, t), join(dir, 'tables', t));
+    const both = runCli(
+      [
+        'pipeline',
+        'validate',
+        'example_upsert.yaml',
+        'example_load_redshift.yaml',
+        '--config',
+        'dataduct.cfg',
+      ],
+      { cwd: dir },
     );
-    writeFileSync(
-      join(dir, 'tables/dev.test_table_2.sql'),
-      readFileSync(join(ROOT, 'test/fixtures/dataduct/dev.test_table_2.sql'), 'utf8'),
-    );
-    writeFileSync(
-      join(dir, 'dataduct.cfg'),
-      readFileSync(join(ROOT, 'test/fixtures/dataduct/dataduct.cfg'), 'utf8'),
-    );
-    writeFileSync(
-      join(dir, 'example_upsert.yaml'),
-      readFileSync(join(ROOT, 'test/fixtures/dataduct/example_upsert.yaml'), 'utf8'),
-    );
+    expect(both.stderr).not.toMatch(/error/);
+    expect(both.code).toBe(0);
+    expect(both.stdout).toMatch(/ok\s+example_load_redshift\.yaml/);
     const r = runCli(['pipeline', 'validate', 'example_upsert.yaml', '--config', 'dataduct.cfg'], {
       cwd: dir,
     });
