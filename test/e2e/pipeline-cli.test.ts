@@ -49,6 +49,13 @@ describe('etlctl pipeline validate / compile', () => {
     expect(r.stderr).toMatch(/ETL8003/);
   });
 
+  it('--help from the build-time cache is exactly what commander prints', () => {
+    const cached = runCli(['--help']);
+    const live = runCli(['--help'], { env: { ETLCTL_NO_HELP_CACHE: '1', COLUMNS: '80' } });
+    expect(cached.code).toBe(0);
+    expect(cached.stdout).toBe(live.stdout);
+  });
+
   it('prints --version and --help', () => {
     expect(runCli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const help = runCli(['--help']);
