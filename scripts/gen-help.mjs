@@ -2,7 +2,8 @@
 // (start-up target, issue 7). Generated from the real program, so it cannot drift from it.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
 
 const bin = fileURLToPath(new URL('../bin/etlctl', import.meta.url));
 const out = new URL('../dist/help.txt', import.meta.url);
