@@ -11,13 +11,12 @@ import type { PGlite as PGliteType } from '@electric-sql/pglite';
 import { encodeTsvRow, recordBatches } from '../tsv.js';
 import {
   connectError,
-  quoteQualifiedWith,
   redactUrl,
   sqlError,
   stripTrailingSemicolons,
   TxState,
 } from './common.js';
-import { pgColumnList, pgQuoteIdent } from './postgres.js';
+import { pgColumnList, pgQuoteIdent, PostgresDialect } from './postgres.js';
 import type { CopyInOptions, Driver, OpenDriverOptions, QueryResult } from './types.js';
 
 const BATCH_BYTES = 8 * 1024 * 1024;
@@ -64,7 +63,7 @@ export async function openPglite(url: string, opts: OpenDriverOptions): Promise<
   return driver;
 }
 
-class PgliteDriver implements Driver {
+class PgliteDriver extends PostgresDialect implements Driver {
   readonly kind = 'pglite' as const;
   private readonly tx: TxState;
   private cursorSeq = 0;
@@ -73,6 +72,7 @@ class PgliteDriver implements Driver {
     private readonly db: PGliteType,
     readonly displayUrl: string,
   ) {
+    super();
     this.tx = new TxState((sql) => this.query(sql));
   }
 
@@ -163,18 +163,6 @@ class PgliteDriver implements Driver {
     }
     if (opts.end) tsv.end();
     return rows;
-  }
-
-  quoteIdent(name: string): string {
-    return pgQuoteIdent(name);
-  }
-
-  quoteQualified(name: string): string {
-    return quoteQualifiedWith(name, pgQuoteIdent, '"');
-  }
-
-  placeholder(i: number): string {
-    return `$${i}`;
   }
 
   async close(): Promise<void> {

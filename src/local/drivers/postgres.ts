@@ -40,7 +40,22 @@ export async function openPostgres(url: string, opts: OpenDriverOptions): Promis
   return new PostgresDriver(client, displayUrl);
 }
 
-class PostgresDriver implements Driver {
+/** Identifier quoting and placeholders shared by the PostgreSQL and PGlite drivers. */
+export abstract class PostgresDialect {
+  quoteIdent(name: string): string {
+    return pgQuoteIdent(name);
+  }
+
+  quoteQualified(name: string): string {
+    return quoteQualifiedWith(name, pgQuoteIdent, '"');
+  }
+
+  placeholder(i: number): string {
+    return `$${i}`;
+  }
+}
+
+class PostgresDriver extends PostgresDialect implements Driver {
   readonly kind = 'postgres' as const;
   private readonly tx: TxState;
 
@@ -48,6 +63,7 @@ class PostgresDriver implements Driver {
     private readonly client: pg.Client,
     readonly displayUrl: string,
   ) {
+    super();
     this.tx = new TxState((sql) => this.query(sql));
   }
 
@@ -107,18 +123,6 @@ class PostgresDriver implements Driver {
       throw sqlError('PostgreSQL', sql, e);
     }
     return stream.rowCount ?? 0;
-  }
-
-  quoteIdent(name: string): string {
-    return pgQuoteIdent(name);
-  }
-
-  quoteQualified(name: string): string {
-    return quoteQualifiedWith(name, pgQuoteIdent, '"');
-  }
-
-  placeholder(i: number): string {
-    return `$${i}`;
   }
 
   async close(): Promise<void> {
