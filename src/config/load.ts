@@ -48,7 +48,7 @@ const EMBEDDED_DEFAULTS: Record<string, unknown> = {
   },
   defaults: { max_retries: 0, retry_delay: '10 Minutes', max_active_instances: 1, load_time: '01:00' },
   databases: {},
-  local: { state_dir: '.etlctl' },
+  local: { state_dir: '.etlctl', overlap_steps: true },
 };
 
 /** The keys an etlctl-layout config may have, per section (for unknown-key errors). */
@@ -94,7 +94,7 @@ const SCHEMA: Record<string, readonly string[] | 'any' | 'scalar'> = {
     'late_after',
   ],
   databases: 'any',
-  local: ['state_dir', 's3_endpoint'],
+  local: ['state_dir', 's3_endpoint', 'overlap_steps'],
   secrets_file: 'scalar',
   database: ['permissions'],
   bootstrap: 'any',
@@ -367,6 +367,15 @@ function num(v: unknown, dflt: number): number {
   const n = Number(v);
   return v === undefined || v === null || Number.isNaN(n) ? dflt : n;
 }
+/** Config files write booleans, environment variables words (unset: on); undefined when it is neither. */
+function bool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === undefined || v === null || v === '') return true;
+  const word = String(v).trim().toLowerCase();
+  if (['true', 'yes', 'on', '1'].includes(word)) return true;
+  if (['false', 'no', 'off', '0'].includes(word)) return false;
+  return undefined;
+}
 function list(v: unknown): string[] | undefined {
   if (v === undefined || v === null) return undefined;
   return Array.isArray(v) ? v.map(String) : String(v).split(',').map((s) => s.trim());
@@ -401,6 +410,16 @@ function build(
       diag('ETL2005', `target must be 'local' or 'aws', got '${target}' (from ${where('target')})`, {
         hint: 'set `target: local` or `target: aws` in the config or mode',
       }),
+    );
+  }
+  const overlapSteps = bool(local.overlap_steps);
+  if (overlapSteps === undefined) {
+    diagnostics.push(
+      diag(
+        'ETL2009',
+        `local.overlap_steps must be true or false, got '${String(local.overlap_steps)}' (from ${where('local.overlap_steps')})`,
+        { hint: 'write `overlap_steps: false` to run each load after its extract has finished' },
+      ),
     );
   }
   const databases: Record<string, DatabaseConfig> = {};
@@ -528,6 +547,7 @@ function build(
     local: {
       stateDir: isAbsolute(stateDir) ? stateDir : resolve(ctx.cwd, stateDir),
       s3Endpoint: str(local.s3_endpoint),
+      overlapSteps: overlapSteps ?? true,
     },
     secretsFile: str(m.secrets_file) ? resolve(ctx.baseDir, String(m.secrets_file)) : undefined,
     permissions,

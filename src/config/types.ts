@@ -90,6 +90,8 @@ export interface DefaultsConfig {
 export interface LocalConfig {
   stateDir: string;
   s3Endpoint?: string;
+  /** Start a load with the extract writing its input and stream between them (default true). */
+  overlapSteps: boolean;
 }
 
 export interface Permission {

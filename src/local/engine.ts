@@ -21,6 +21,7 @@ import type { EngineConfig } from './connections.js';
 import { ConnectionPool, connectionFor } from './connections.js';
 import type { EvalTarget, InstanceTimes } from './objects.js';
 import { ObjectGraph, evaluateObject } from './objects.js';
+import { Handoff, gatedS3, planHandoffs } from './handoff.js';
 import { parseDurationMs } from './period.js';
 import { PRECONDITION_TYPES, checkPrecondition } from './preconditions.js';
 import type { LocalS3 } from './s3.js';
@@ -50,7 +51,14 @@ export type EngineEvent =
       alreadyFinished: number;
       newRun: boolean;
     }
-  | { kind: 'start'; instance: InstanceInfo; attempt: number; logPath: string }
+  | {
+      kind: 'start';
+      instance: InstanceInfo;
+      attempt: number;
+      logPath: string;
+      /** The upstream step whose output this attempt reads as it is written. */
+      alongside?: InstanceInfo;
+    }
   | { kind: 'progress'; instance: InstanceInfo; rows: number; elapsedMs: number }
   | {
       kind: 'end';
@@ -84,6 +92,11 @@ export interface RunDefinitionOptions {
   retryDelayMs?: number;
   /** Attempts running at once across the pipeline (default 4). */
   parallel?: number;
+  /**
+   * Start a load together with the extract writing its input, reading the data as it is written
+   * (see handoff.ts). Default: the config's `local.overlap_steps`, else on.
+   */
+  overlap?: boolean;
   /** Re-run instances that ended FAILED/CASCADE_FAILED before (activate: yes; agent: no). */
   rerunFailed?: boolean;
   /** New scheduled periods above which a run needs confirmation (default 100). */
@@ -151,9 +164,15 @@ interface Live {
   envError?: boolean;
   logPath?: string;
   canceled?: boolean;
+  /** The running attempt (scheduler's promise), for a writer waiting on its reader. */
+  attempt?: Promise<void>;
+  /** Writer side of an overlap: the handoff and the instance reading it. */
+  handoffOut?: { handoff: Handoff; reader: Live };
+  /** Reader side of an overlap. */
+  handoffIn?: { handoff: Handoff; writer: Live };
 }
 
-type StopReason = 'stop' | 'timeout' | 'late';
+type StopReason = 'stop' | 'timeout' | 'late' | 'upstream';
 class AbortReason extends Error {
   constructor(
     readonly why: StopReason,
@@ -447,6 +466,21 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
           stateDir,
           endpoint: opts.config.local?.s3Endpoint ? { endpoint: opts.config.local.s3Endpoint } : undefined,
         });
+      const { localDatabaseUrl } = await import('./drivers/index.js');
+      const usesEmbeddedDatabase = (a: PipelineObject): boolean =>
+        [...graph.refs(a, 'input'), ...graph.refs(a, 'output')].some((node) =>
+          graph.refs(node, 'database').some((db) => {
+            try {
+              return connectionFor(graph, db, opts.config, stateDir, localDatabaseUrl).embedded;
+            } catch {
+              return true; // unresolvable: the runner reports it; do not pair on a guess
+            }
+          }),
+        );
+      const handoffs =
+        (opts.overlap ?? opts.config.local?.overlapSteps ?? true)
+          ? planHandoffs(graph, activities, upstreamOf, usesEmbeddedDatabase)
+          : new Map<string, string>();
       const shimDir = writeEtlctlShim(stateDir);
       await materializeAssets(def, s3);
       const pool = new ConnectionPool(async (c) => {
@@ -535,10 +569,11 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
       const blocked = (l: Live): boolean =>
         l.upstream.some((u) => isFailed(u.status) || (!u.inRun && u.status !== 'FINISHED'));
 
-      const ready = (l: Live, at: number): boolean => {
+      /** Whether `l` may start now; `startingWith` is an upstream starting alongside it (overlap). */
+      const ready = (l: Live, at: number, startingWith?: Live): boolean => {
         if (!l.inRun || l.status === 'RUNNING' || TERMINAL.has(l.status)) return false;
         if (l.retryAt !== undefined && l.retryAt > at) return false;
-        if (!l.upstream.every((u) => u.status === 'FINISHED')) return false;
+        if (!l.upstream.every((u) => u === startingWith || u.status === 'FINISHED')) return false;
         const same = byObject.get(l.obj.id)!;
         const maxActive = Math.max(1, Number(graph.str(l.obj, 'maxActiveInstances') ?? '1') || 1);
         const active = same.filter(
@@ -575,7 +610,13 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
         l.status = 'RUNNING';
         l.logPath = logPath;
         l.rows = undefined;
-        reporter.event({ kind: 'start', instance: info(l), attempt: att.number, logPath });
+        reporter.event({
+          kind: 'start',
+          instance: info(l),
+          attempt: att.number,
+          logPath,
+          ...(l.handoffIn ? { alongside: info(l.handoffIn.writer) } : {}),
+        });
         const controller = new AbortController();
         l.controller = controller;
         const timeoutMs = fieldMs(l.obj, 'attemptTimeout');
@@ -622,7 +663,9 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
               const { localDatabaseUrl } = await import('./drivers/index.js');
               return lease.connect(connectionFor(graph, o, opts.config, stateDir, localDatabaseUrl));
             },
-            s3,
+            // A reader's S3 is complete only once its writer has finished.
+            s3: l.handoffIn ? gatedS3(s3, l.handoffIn.handoff.done) : s3,
+            handoff: l.handoffOut?.handoff.writer ?? l.handoffIn?.handoff.reader,
             stateDir,
             log: (line: string) => {
               noteRaisedAlert(line, raised);
@@ -699,6 +742,22 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
           await new Promise<void>((r) => log.end(r));
           l.controller = undefined;
         }
+        const fedIn = l.handoffIn;
+        l.handoffIn = undefined;
+        fedIn?.handoff.detach();
+        const fedOut = l.handoffOut;
+        l.handoffOut = undefined;
+        if (fedOut && outcome.status !== 'FINISHED') {
+          // The reader's load must not outlive its input: it rolls back and waits for this step.
+          fedOut.handoff.fail(new Error(`${l.obj.id} ended ${outcome.status}`));
+          fedOut.reader.controller?.abort(
+            new AbortReason(
+              'upstream',
+              `${l.obj.id}, whose output this step was reading, ended ${outcome.status}; this step runs after it`,
+            ),
+          );
+          await fedOut.reader.attempt;
+        }
         for (const t of attemptTranslations) if (!translations.includes(t)) translations.push(t);
         // Warnings a step raised (QA checks of severity warn) go to the alarm the step names.
         for (const r of raised) alarms(l, r.alarm, 'onWarning', r.message);
@@ -714,6 +773,8 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
         l.envError = outcome.env;
         if (outcome.status === 'FINISHED') {
           setStatus(l, 'FINISHED', { rows: outcome.rows ?? null, error: null });
+          // Only now, with this step durably FINISHED, may its reader see the end of its input.
+          fedOut?.handoff.finish();
           reporter.event({
             kind: 'end',
             instance: info(l),
@@ -726,8 +787,9 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
           alarms(l, 'onSuccess', 'onSuccess');
           return;
         }
-        if (outcome.why === 'stop') {
-          // Interrupted by a stop: left waiting, so the next activate or agent start runs it again.
+        if (outcome.why === 'stop' || outcome.why === 'upstream') {
+          // Interrupted by a stop, or by the upstream it was reading: left waiting, so it runs again
+          // (after the upstream's retry, or at the next activate or agent start).
           setStatus(l, 'WAITING_ON_DEPENDENCIES', { error: outcome.error });
           reporter.event({
             kind: 'end',
@@ -860,6 +922,28 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
       if (opts.signal?.aborted) onStop();
       opts.signal?.addEventListener('abort', onStop, { once: true });
 
+      const start = (l: Live): void => {
+        l.retryAt = undefined;
+        running.add(l);
+        l.attempt = runAttempt(l)
+          .catch((e) => {
+            l.error = errorText(e).message;
+            setStatus(l, 'FAILED', { error: l.error });
+          })
+          .finally(() => {
+            running.delete(l);
+            notify();
+          });
+      };
+      /** The instance that can read `w`'s output while `w` writes it, if one may start with it. */
+      const overlapReader = (w: Live, at: number): Live | undefined => {
+        const readerId = handoffs.get(w.obj.id);
+        if (readerId === undefined || running.size + 2 > parallel) return undefined;
+        const r = w.downstream.find((d) => d.obj.id === readerId);
+        if (!r || r.upstream.length !== 1 || r.upstream[0] !== w) return undefined;
+        return ready(r, at, w) ? r : undefined;
+      };
+
       const ordered = [...lives.values()]
         .filter((l) => l.inRun)
         .sort((a, b) => a.row.scheduled_start.localeCompare(b.row.scheduled_start) || a.row.id - b.row.id);
@@ -871,17 +955,14 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
             for (const l of ordered) {
               if (running.size >= parallel) break;
               if (!ready(l, at)) continue;
-              l.retryAt = undefined;
-              running.add(l);
-              void runAttempt(l)
-                .catch((e) => {
-                  l.error = errorText(e).message;
-                  setStatus(l, 'FAILED', { error: l.error });
-                })
-                .finally(() => {
-                  running.delete(l);
-                  notify();
-                });
+              const reader = overlapReader(l, at);
+              if (reader) {
+                const handoff = new Handoff(s3);
+                l.handoffOut = { handoff, reader };
+                reader.handoffIn = { handoff, writer: l };
+              }
+              start(l);
+              if (reader) start(reader);
             }
           }
           const retries = ordered

@@ -81,7 +81,7 @@ export class ProgressPrinter implements Reporter {
       case 'start':
         this.running.set(e.instance.id, { name: e.instance.name, rows: 0, ms: 0 });
         this.line(
-          `START ${e.instance.name} [${e.instance.type}] ${when(e.instance)}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`,
+          `START ${e.instance.name} [${e.instance.type}] ${when(e.instance)}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}${e.alongside ? `, reading ${e.alongside.name}'s output as it is written` : ''}`,
         );
         break;
       case 'progress': {

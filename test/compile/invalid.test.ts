@@ -259,6 +259,13 @@ const cases: Case[] = [
     expect: 'ETL2006@-:-',
   },
   {
+    name: 'local.overlap_steps that is not a boolean',
+    yaml: `${head}${extract}`,
+    config: 'local:\n  overlap_steps: sometimes\n',
+    expect: 'ETL2009@-:-',
+    hint: /overlap_steps: false/,
+  },
+  {
     name: 'unsupported password reference in config',
     yaml: `${head}${extract}`,
     config: 'databases:\n  app_db:\n    engine: mysql\n    password: ${vault:db}\n',

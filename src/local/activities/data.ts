@@ -9,7 +9,7 @@ import { diag, EtlError } from '../../diagnostics.js';
 import type { PipelineObject } from '../../definition/model.js';
 import { fieldValues, isRef, objectType, refField, stringField } from '../../definition/model.js';
 import type { Driver } from '../drivers/types.js';
-import { joinS3 } from '../s3.js';
+import { joinS3, type LocalS3 } from '../s3.js';
 import {
   encodeCsvRow,
   encodeTsvRow,
@@ -140,29 +140,37 @@ export function tableNodeInfo(ctx: ActivityContext, node: PipelineObject): Table
  * gzip, and making sure each part ends with a record separator.
  */
 export async function openS3Input(ctx: ActivityContext, uri: string, gzip: boolean): Promise<Readable> {
+  // An upstream step still writing this object hands its bytes over as it writes them.
+  const fed = ctx.handoff?.sourceFor(uri, gzip);
+  if (fed) return fed;
   const parts = await ctx.s3.list(uri);
-  if (parts.length === 0) {
-    throw new EtlError(
-      diag('ETL7011', `no S3 objects at ${uri} (looked in ${ctx.s3.description})`, {
-        hint: 'check the path, or that the step producing it has run',
-      }),
-    );
-  }
+  if (parts.length === 0) throw noS3Objects(ctx.s3, uri);
   const s3 = ctx.s3;
   async function* all(): AsyncGenerator<Buffer> {
-    for (const part of parts) {
-      let src: Readable = await s3.read(part);
-      if (gzip || part.endsWith('.gz')) src = src.pipe(createGunzip());
-      let last = -1;
-      for await (const chunk of src) {
-        const b = chunk as Buffer;
-        if (b.length) last = b[b.length - 1];
-        yield b;
-      }
-      if (last !== -1 && last !== 0x0a) yield Buffer.from('\n');
-    }
+    for (const part of parts) yield* partChunks(await s3.read(part), gzip || part.endsWith('.gz'));
   }
   return Readable.from(all(), { objectMode: false, highWaterMark: 256 * 1024 });
+}
+
+export function noS3Objects(s3: LocalS3, uri: string): EtlError {
+  return new EtlError(
+    diag('ETL7011', `no S3 objects at ${uri} (looked in ${s3.description})`, {
+      hint: 'check the path, or that the step producing it has run',
+    }),
+  );
+}
+
+/** The bytes of one part, gunzipped when asked, always ending with a record separator. */
+export async function* partChunks(src: Readable, gunzip: boolean): AsyncGenerator<Buffer> {
+  const bytes = gunzip ? src.pipe(createGunzip()) : src;
+  if (gunzip) src.once('error', (e) => bytes.destroy(e));
+  let last = -1;
+  for await (const chunk of bytes) {
+    const b = chunk as Buffer;
+    if (b.length) last = b[b.length - 1];
+    yield b;
+  }
+  if (last !== -1 && last !== 0x0a) yield Buffer.from('\n');
 }
 
 /** A Transform from rows to bytes; object-mode writable side. */
@@ -246,9 +254,12 @@ export async function writeS3Output(
     : [];
   const upload = await ctx.s3.write(target);
   const conv = fromEngineTsv(node.format);
-  const tail: Promise<void> = node.gzip
-    ? pipeline(conv.output, createGzip(), upload.stream)
-    : pipeline(conv.output, upload.stream);
+  // A downstream step reading this node as it is written gets the exact bytes the object holds.
+  const tee = ctx.handoff?.sinkFor(node.uri, target);
+  const stages: NodeJS.ReadWriteStream[] = [];
+  if (node.gzip) stages.push(createGzip());
+  if (tee) stages.push(tee);
+  const tail: Promise<void> = pipeline([conv.output, ...stages, upload.stream]);
   let rows: number;
   try {
     rows = await produce(conv.input);

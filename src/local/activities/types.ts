@@ -5,6 +5,7 @@
  */
 import type { PipelineObject } from '../../definition/model.js';
 import type { Driver } from '../drivers/types.js';
+import type { Readable, Transform } from 'node:stream';
 import type { LocalS3 } from '../s3.js';
 
 export interface ActivityContext {
@@ -26,6 +27,11 @@ export interface ActivityContext {
   signal: AbortSignal;
   /** Runners append one line per SQL translation or ignored option, for the run report. */
   translations: string[];
+  /**
+   * Set when this attempt runs beside the upstream step that writes its input (or beside the step
+   * reading its output): S3 data passes between them as it is written. See ../handoff.ts.
+   */
+  handoff?: StreamHandoff;
   /** Directory that relative local paths (a scriptUri that is a file) resolve against; default cwd. */
   cwd?: string;
 }
@@ -35,3 +41,17 @@ export interface ActivityResult {
 }
 
 export type ActivityRunner = (ctx: ActivityContext) => Promise<ActivityResult>;
+
+/** Bytes of one S3 node passed from the step writing it to the step reading it, as written. */
+export interface StreamHandoff {
+  /**
+   * Writer side, for the object `target` of node `uri`: a pass-through to put in front of the
+   * upload that copies every byte to the reader; undefined when nobody reads `uri` this way.
+   */
+  sinkFor(uri: string, target: string): Transform | undefined;
+  /**
+   * Reader side: everything under `uri` as openS3Input would read it once the writer has
+   * finished, ending only after the writer's step has finished; undefined for other URIs.
+   */
+  sourceFor(uri: string, gzip: boolean): Readable | undefined;
+}
