@@ -19,7 +19,7 @@ const DATA = new Set(['copy', 'upsert']);
 const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options])
 
   --scenarios LIST   comma-separated, from: ${ALL.join(', ')} (default: all)
-  --reps N           repetitions per variant (default: per scenario, 15/3/10/5/3/3)
+  --reps N           repetitions per variant (default: per scenario, 15/3/10/5/3/5)
   --sizes LIST       compile scale sizes in pipelines (default 10,100,1000)
   --objects N        checker definition size (default 1000)
   --steps N          visualize pipeline size in steps (default 100)

@@ -597,6 +597,22 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
         );
       };
 
+      /** A writer that did not finish: its reader's load must not outlive its input. */
+      const abandonHandoff = async (
+        writer: Live,
+        out: NonNullable<Live['handoffOut']>,
+        status: string,
+      ): Promise<void> => {
+        out.handoff.fail(new Error(`${writer.obj.id} ended ${status}`));
+        out.reader.controller?.abort(
+          new AbortReason(
+            'upstream',
+            `${writer.obj.id}, whose output this step was reading, ended ${status}; this step runs after it`,
+          ),
+        );
+        await out.reader.attempt;
+      };
+
       const runAttempt = async (l: Live): Promise<void> => {
         const started = Date.now();
         const logPath = join(
@@ -742,21 +758,13 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
           await new Promise<void>((r) => log.end(r));
           l.controller = undefined;
         }
-        const fedIn = l.handoffIn;
+        l.handoffIn?.handoff.detach();
         l.handoffIn = undefined;
-        fedIn?.handoff.detach();
+        // Kept on the instance until settled, so a failure in the bookkeeping below still settles it.
         const fedOut = l.handoffOut;
-        l.handoffOut = undefined;
         if (fedOut && outcome.status !== 'FINISHED') {
-          // The reader's load must not outlive its input: it rolls back and waits for this step.
-          fedOut.handoff.fail(new Error(`${l.obj.id} ended ${outcome.status}`));
-          fedOut.reader.controller?.abort(
-            new AbortReason(
-              'upstream',
-              `${l.obj.id}, whose output this step was reading, ended ${outcome.status}; this step runs after it`,
-            ),
-          );
-          await fedOut.reader.attempt;
+          await abandonHandoff(l, fedOut, outcome.status);
+          l.handoffOut = undefined;
         }
         for (const t of attemptTranslations) if (!translations.includes(t)) translations.push(t);
         // Warnings a step raised (QA checks of severity warn) go to the alarm the step names.
@@ -775,6 +783,7 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
           setStatus(l, 'FINISHED', { rows: outcome.rows ?? null, error: null });
           // Only now, with this step durably FINISHED, may its reader see the end of its input.
           fedOut?.handoff.finish();
+          l.handoffOut = undefined;
           reporter.event({
             kind: 'end',
             instance: info(l),
@@ -926,9 +935,15 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
         l.retryAt = undefined;
         running.add(l);
         l.attempt = runAttempt(l)
-          .catch((e) => {
+          .catch(async (e) => {
             l.error = errorText(e).message;
             setStatus(l, 'FAILED', { error: l.error });
+            // Whatever broke the bookkeeping must not leave a reader waiting for this writer.
+            l.handoffIn?.handoff.detach();
+            l.handoffIn = undefined;
+            const fedOut = l.handoffOut;
+            l.handoffOut = undefined;
+            if (fedOut) await abandonHandoff(l, fedOut, 'FAILED');
           })
           .finally(() => {
             running.delete(l);
