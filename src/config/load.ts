@@ -163,7 +163,9 @@ function envLayer(env: NodeJS.ProcessEnv): Layer {
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('ETLCTL_') || value === undefined) continue;
     const rest = name.slice('ETLCTL_'.length);
-    if (['CONFIG', 'MODE', 'DEBUG', 'STATE_DIR_OVERRIDE'].includes(rest)) continue;
+    // Process knobs, not config keys.
+    if (['CONFIG', 'MODE', 'DEBUG', 'STATE_DIR_OVERRIDE', 'NO_HELP_CACHE', 'NO_TEMPLATE_CACHE'].includes(rest))
+      continue;
     const dotted = rest
       .toLowerCase()
       .split('__')

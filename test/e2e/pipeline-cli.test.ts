@@ -1,7 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers.js';
+import { ROOT, runCli, tempDir } from '../helpers.js';
 
 describe('etlctl pipeline validate / compile', () => {
   it('validates the example pipelines', () => {
@@ -61,5 +61,52 @@ describe('etlctl pipeline validate / compile', () => {
     const help = runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Exit codes/);
+  });
+});
+
+describe('templates precompiled at build time', () => {
+  it('render exactly what the Handlebars compiler renders (every template)', () => {
+    const dir = tempDir();
+    // split-tsv (splits), upsert + history, primary-key-check (load-reload-pk).
+    writeFileSync(
+      join(dir, 'all_templates.yaml'),
+      [
+        'name: all_templates',
+        'frequency: daily',
+        'steps:',
+        '  - step_type: extract-rds',
+        '    name: extract_events',
+        '    host_name: app_db',
+        '    table: events',
+        '    splits: 3',
+        '  - step_type: load-reload-pk',
+        '    name: reload_events',
+        '    staging_table_definition: tables/staging.events.sql',
+        '    production_table_definition: tables/analytics.events.sql',
+        '  - step_type: upsert',
+        '    name: merge_clicks',
+        '    sql: SELECT * FROM staging.events',
+        '    destination: tables/analytics.events.sql',
+        '    history: tables/history.events.sql',
+        '    depends_on: [reload_events]',
+        '',
+      ].join('\n'),
+    );
+    const generated = join(ROOT, 'dist', 'src', 'compile', 'templates');
+    expect(readdirSync(generated).filter((f) => f.endsWith('.cjs'))).toHaveLength(
+      readdirSync(join(ROOT, 'templates')).filter((f) => f.endsWith('.hbs')).length,
+    );
+    const outputs = ['', '1'].map((noCache) => {
+      const out = tempDir();
+      const args = ['pipeline', 'compile', 'all_templates.yaml', '-o', out, '--start', '2026-01-01T01:00:00'];
+      const r = runCli([...args, '--config', join(ROOT, 'test', 'fixtures', 'steps', 'etlctl.yaml')], {
+        cwd: dir,
+        env: { ETLCTL_NO_TEMPLATE_CACHE: noCache },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(join(out, 'all_templates.json'), 'utf8');
+    });
+    expect(outputs[0]).toMatch(/etlctl_dedup|INSERT INTO history\.events/);
+    expect(outputs[0]).toBe(outputs[1]);
   });
 });
