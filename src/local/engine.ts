@@ -466,7 +466,8 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
           stateDir,
           endpoint: opts.config.local?.s3Endpoint ? { endpoint: opts.config.local.s3Endpoint } : undefined,
         });
-      const { localDatabaseUrl } = await import('./drivers/index.js');
+      // Loaded here, not at module load: `etlctl --help` and the compiler never need the drivers.
+      const { localDatabaseUrl, openDriver } = await import('./drivers/index.js');
       const usesEmbeddedDatabase = (a: PipelineObject): boolean =>
         [...graph.refs(a, 'input'), ...graph.refs(a, 'output')].some((node) =>
           graph.refs(node, 'database').some((db) => {
@@ -484,7 +485,6 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
       const shimDir = writeEtlctlShim(stateDir);
       await materializeAssets(def, s3);
       const pool = new ConnectionPool(async (c) => {
-        const { openDriver } = await import('./drivers/index.js');
         // An embedded database is created on first use; its parent folder may not exist yet.
         const dataDir = /^pglite:\/\/(?!memory$)(.+)$/i.exec(c.url)?.[1];
         if (dataDir) mkdirSync(dirname(resolvePath(dataDir)), { recursive: true });
@@ -597,20 +597,24 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
         );
       };
 
-      /** A writer that did not finish: its reader's load must not outlive its input. */
-      const abandonHandoff = async (
-        writer: Live,
-        out: NonNullable<Live['handoffOut']>,
-        status: string,
-      ): Promise<void> => {
-        out.handoff.fail(new Error(`${writer.obj.id} ended ${status}`));
+      /**
+       * An attempt that ended other than FINISHED: as a reader it lets its writer carry on alone;
+       * as a writer its reader's load must not outlive its input (it rolls back and waits).
+       */
+      const releaseHandoffs = async (l: Live, status: string): Promise<void> => {
+        l.handoffIn?.handoff.detach();
+        l.handoffIn = undefined;
+        const out = l.handoffOut;
+        if (!out) return;
+        out.handoff.fail(new Error(`${l.obj.id} ended ${status}`));
         out.reader.controller?.abort(
           new AbortReason(
             'upstream',
-            `${writer.obj.id}, whose output this step was reading, ended ${status}; this step runs after it`,
+            `${l.obj.id}, whose output this step was reading, ended ${status}; this step runs after it`,
           ),
         );
         await out.reader.attempt;
+        l.handoffOut = undefined;
       };
 
       const runAttempt = async (l: Live): Promise<void> => {
@@ -676,7 +680,6 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
                     objectId: l.obj.id,
                   }),
                 );
-              const { localDatabaseUrl } = await import('./drivers/index.js');
               return lease.connect(connectionFor(graph, o, opts.config, stateDir, localDatabaseUrl));
             },
             // A reader's S3 is complete only once its writer has finished.
@@ -758,14 +761,12 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
           await new Promise<void>((r) => log.end(r));
           l.controller = undefined;
         }
-        l.handoffIn?.handoff.detach();
-        l.handoffIn = undefined;
-        // Kept on the instance until settled, so a failure in the bookkeeping below still settles it.
-        const fedOut = l.handoffOut;
-        if (fedOut && outcome.status !== 'FINISHED') {
-          await abandonHandoff(l, fedOut, outcome.status);
-          l.handoffOut = undefined;
-        }
+        // A writer that finished keeps its handoff until FINISHED is recorded (below), so a failure
+        // in that bookkeeping still settles it through the scheduler's catch.
+        if (outcome.status === 'FINISHED') {
+          l.handoffIn?.handoff.detach();
+          l.handoffIn = undefined;
+        } else await releaseHandoffs(l, outcome.status);
         for (const t of attemptTranslations) if (!translations.includes(t)) translations.push(t);
         // Warnings a step raised (QA checks of severity warn) go to the alarm the step names.
         for (const r of raised) alarms(l, r.alarm, 'onWarning', r.message);
@@ -782,7 +783,7 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
         if (outcome.status === 'FINISHED') {
           setStatus(l, 'FINISHED', { rows: outcome.rows ?? null, error: null });
           // Only now, with this step durably FINISHED, may its reader see the end of its input.
-          fedOut?.handoff.finish();
+          l.handoffOut?.handoff.finish();
           l.handoffOut = undefined;
           reporter.event({
             kind: 'end',
@@ -939,11 +940,7 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
             l.error = errorText(e).message;
             setStatus(l, 'FAILED', { error: l.error });
             // Whatever broke the bookkeeping must not leave a reader waiting for this writer.
-            l.handoffIn?.handoff.detach();
-            l.handoffIn = undefined;
-            const fedOut = l.handoffOut;
-            l.handoffOut = undefined;
-            if (fedOut) await abandonHandoff(l, fedOut, 'FAILED');
+            await releaseHandoffs(l, 'FAILED');
           })
           .finally(() => {
             running.delete(l);
