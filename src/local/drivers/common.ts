@@ -1,6 +1,6 @@
 /** Helpers shared by the three drivers: errors, quoting, transactions. */
 import { diag, EtlError, ExitCode } from '../../diagnostics.js';
-import type { Driver } from './types.js';
+import type { Driver, QueryResult } from './types.js';
 
 /** A URL with its password hidden, for logs and messages (DESIGN.md decision 6). */
 export function redactUrl(url: string): string {
@@ -65,25 +65,37 @@ export function quoteQualifiedWith(name: string, quote: (part: string) => string
 }
 
 /**
- * BEGIN/COMMIT on one session, with savepoints for nested calls. `run` sends one statement.
+ * What every driver does the same way on its one session: BEGIN/COMMIT, with savepoints for nested
+ * calls, and `exec` as a query whose result is dropped. Drivers extend it and supply `query`.
  */
-export class TxState {
-  depth = 0;
-  constructor(private readonly run: (sql: string) => Promise<unknown>) {}
+export abstract class SessionDriver {
+  private depth = 0;
 
-  async transaction<T>(driver: Driver, fn: (tx: Driver) => Promise<T>): Promise<T> {
+  abstract query(sql: string, params?: readonly unknown[]): Promise<QueryResult>;
+
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
+
+  async exec(sql: string): Promise<void> {
+    // pg's simple protocol and mysql2 with multipleStatements run a multi-statement string at once.
+    await this.query(sql);
+  }
+
+  // `this` is the concrete driver, which implements Driver; the callback gets the same session.
+  async transaction<T>(this: SessionDriver & Driver, fn: (tx: Driver) => Promise<T>): Promise<T> {
     const depth = this.depth;
-    await this.run(depth === 0 ? 'BEGIN' : `SAVEPOINT etlctl_sp${depth}`);
+    await this.query(depth === 0 ? 'BEGIN' : `SAVEPOINT etlctl_sp${depth}`);
     this.depth++;
     try {
-      const result = await fn(driver);
+      const result = await fn(this);
       this.depth--;
-      await this.run(depth === 0 ? 'COMMIT' : `RELEASE SAVEPOINT etlctl_sp${depth}`);
+      await this.query(depth === 0 ? 'COMMIT' : `RELEASE SAVEPOINT etlctl_sp${depth}`);
       return result;
     } catch (e) {
       this.depth = depth;
       try {
-        await this.run(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT etlctl_sp${depth}`);
+        await this.query(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT etlctl_sp${depth}`);
       } catch {
         // The session may be gone (killed connection); the server rolls back on its own then.
       }

@@ -16,7 +16,7 @@ import {
   redactUrl,
   sqlError,
   stripTrailingSemicolons,
-  TxState,
+  SessionDriver,
 } from './common.js';
 import type { CopyInOptions, Driver, OpenDriverOptions, QueryResult, Row } from './types.js';
 
@@ -65,19 +65,14 @@ export async function openMysql(url: string, opts: OpenDriverOptions): Promise<D
   return driver;
 }
 
-class MysqlDriver implements Driver {
+class MysqlDriver extends SessionDriver implements Driver {
   readonly kind = 'mysql' as const;
-  private readonly tx: TxState;
 
   constructor(
     private readonly conn: Mysql.Connection,
     readonly displayUrl: string,
   ) {
-    this.tx = new TxState((sql) => this.query(sql));
-  }
-
-  get inTransaction(): boolean {
-    return this.tx.depth > 0;
+    super();
   }
 
   private raw(
@@ -112,14 +107,6 @@ class MysqlDriver implements Driver {
     } catch (e) {
       throw sqlError('MySQL', sql, e);
     }
-  }
-
-  async exec(sql: string): Promise<void> {
-    await this.query(sql);
-  }
-
-  transaction<T>(fn: (tx: Driver) => Promise<T>): Promise<T> {
-    return this.tx.transaction(this, fn);
   }
 
   async copyIn(

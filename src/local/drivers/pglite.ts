@@ -9,13 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { PGlite as PGliteType } from '@electric-sql/pglite';
 import { encodeTsvRow, recordBatches } from '../tsv.js';
-import {
-  connectError,
-  redactUrl,
-  sqlError,
-  stripTrailingSemicolons,
-  TxState,
-} from './common.js';
+import { connectError, redactUrl, sqlError, stripTrailingSemicolons } from './common.js';
 import { pgColumnList, pgQuoteIdent, PostgresDialect } from './postgres.js';
 import type { CopyInOptions, Driver, OpenDriverOptions, QueryResult } from './types.js';
 
@@ -65,7 +59,6 @@ export async function openPglite(url: string, opts: OpenDriverOptions): Promise<
 
 class PgliteDriver extends PostgresDialect implements Driver {
   readonly kind = 'pglite' as const;
-  private readonly tx: TxState;
   private cursorSeq = 0;
 
   constructor(
@@ -73,11 +66,6 @@ class PgliteDriver extends PostgresDialect implements Driver {
     readonly displayUrl: string,
   ) {
     super();
-    this.tx = new TxState((sql) => this.query(sql));
-  }
-
-  get inTransaction(): boolean {
-    return this.tx.depth > 0;
   }
 
   async query(sql: string, params?: readonly unknown[]): Promise<QueryResult> {
@@ -93,16 +81,12 @@ class PgliteDriver extends PostgresDialect implements Driver {
     }
   }
 
-  async exec(sql: string): Promise<void> {
+  override async exec(sql: string): Promise<void> {
     try {
       await this.db.exec(sql);
     } catch (e) {
       throw sqlError('PGlite', sql, e);
     }
-  }
-
-  transaction<T>(fn: (tx: Driver) => Promise<T>): Promise<T> {
-    return this.tx.transaction(this, fn);
   }
 
   async copyIn(

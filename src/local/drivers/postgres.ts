@@ -10,7 +10,7 @@ import {
   redactUrl,
   sqlError,
   stripTrailingSemicolons,
-  TxState,
+  SessionDriver,
 } from './common.js';
 import type { CopyInOptions, Driver, OpenDriverOptions, QueryResult } from './types.js';
 
@@ -41,7 +41,7 @@ export async function openPostgres(url: string, opts: OpenDriverOptions): Promis
 }
 
 /** Identifier quoting and placeholders shared by the PostgreSQL and PGlite drivers. */
-export abstract class PostgresDialect {
+export abstract class PostgresDialect extends SessionDriver {
   quoteIdent(name: string): string {
     return pgQuoteIdent(name);
   }
@@ -57,18 +57,11 @@ export abstract class PostgresDialect {
 
 class PostgresDriver extends PostgresDialect implements Driver {
   readonly kind = 'postgres' as const;
-  private readonly tx: TxState;
-
   constructor(
     private readonly client: pg.Client,
     readonly displayUrl: string,
   ) {
     super();
-    this.tx = new TxState((sql) => this.query(sql));
-  }
-
-  get inTransaction(): boolean {
-    return this.tx.depth > 0;
   }
 
   async query(sql: string, params?: readonly unknown[]): Promise<QueryResult> {
@@ -87,15 +80,6 @@ class PostgresDriver extends PostgresDialect implements Driver {
     } catch (e) {
       throw sqlError('PostgreSQL', sql, e);
     }
-  }
-
-  async exec(sql: string): Promise<void> {
-    // The simple protocol runs a multi-statement string in one round trip.
-    await this.query(sql);
-  }
-
-  transaction<T>(fn: (tx: Driver) => Promise<T>): Promise<T> {
-    return this.tx.transaction(this, fn);
   }
 
   async copyIn(
