@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
     // Integration tests share two real database servers; each test file uses its own schema/table names.
     fileParallelism: true,
   },

@@ -9,6 +9,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers.js';
+import { MY_DB, MY_URL, PG_DB, PG_URL } from '../db.js';
 
 const SRC = 'it_e2e_src';
 const SCHEMA = 'it_e2e';
@@ -24,17 +25,17 @@ databases:
   app_db:
     engine: mysql
     rds_instance_id: app-prod
-    database: test
+    database: ${MY_DB}
     user: etl
     password: \${env:IT_APP_DB_PASSWORD}
-    url: mysql://root@127.0.0.1:3306/test
+    url: ${MY_URL}
   warehouse:
     engine: redshift
     cluster_id: analytics
-    database: test
+    database: ${PG_DB}
     user: etl
     password: \${env:IT_WAREHOUSE_PASSWORD}
-    url: postgres://postgres@127.0.0.1:5432/test
+    url: ${PG_URL}
 modes:
   production:
     target: aws
@@ -92,7 +93,7 @@ beforeAll(async () => {
   my = await mysql.createConnection({
     host: '127.0.0.1',
     user: 'root',
-    database: 'test',
+    database: MY_DB,
     dateStrings: true,
     charset: 'utf8mb4',
   });
@@ -101,7 +102,7 @@ beforeAll(async () => {
     `CREATE TABLE ${SRC} (id INT PRIMARY KEY, name VARCHAR(100), note TEXT, amount DECIMAL(12,4), created DATETIME, ratio DOUBLE) DEFAULT CHARSET=utf8mb4`,
   );
   await my.query(`INSERT INTO ${SRC} VALUES ?`, [rows]);
-  pgc = new pg.Client({ host: '127.0.0.1', user: 'postgres', database: 'test' });
+  pgc = new pg.Client({ host: '127.0.0.1', user: 'postgres', database: PG_DB });
   pgc.setTypeParser(1114, (v: string) => v); // timestamps as written
   await pgc.connect();
   await pgc.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);

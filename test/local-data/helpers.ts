@@ -8,8 +8,7 @@ import type { Driver } from '../../src/local/drivers/types.js';
 import { createLocalS3, type LocalS3 } from '../../src/local/s3.js';
 import type { ActivityContext } from '../../src/local/activities/types.js';
 
-export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
-export const MY_URL = 'mysql://root@127.0.0.1:3306/test';
+export { MY_URL, PG_URL } from '../db.js';
 
 export function obj(id: string, fields: Record<string, FieldValue>): PipelineObject {
   return { id, name: id, fields };

@@ -14,8 +14,9 @@ import type { EngineEvent } from '../../src/local/engine.js';
 import { runDefinition } from '../../src/local/engine.js';
 import { StateStore } from '../../src/local/state.js';
 import { definition, tempDir } from './helpers.js';
+import { PG_DB, PG_URL } from '../db.js';
 
-const PG = 'postgres://postgres@127.0.0.1:5432/test';
+const PG = PG_URL;
 const TARGET = 'local_overlap_target';
 const SEQ = 'local_overlap_fail_once';
 const ROWS = 200_000;
@@ -240,7 +241,7 @@ describe('local engine: extract → load overlap', () => {
     writeFileSync(join(dir, 'overlap.json'), JSON.stringify({ objects: pipelineObjects(slow) }));
     writeFileSync(
       join(dir, 'etlctl.yaml'),
-      `target: local\ndatabases:\n  warehouse:\n    engine: postgres\n    database: test\n    user: postgres\n    url: ${PG}\n`,
+      `target: local\ndatabases:\n  warehouse:\n    engine: postgres\n    database: ${PG_DB}\n    user: postgres\n    url: ${PG}\n`,
     );
     const bin = join(root, 'bin', 'etlctl');
     const args = [bin, 'definition', 'run', 'overlap.json', '--config', 'etlctl.yaml'];

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { openDriver } from '../../src/local/drivers/index.js';
 import { runDefinition } from '../../src/local/engine.js';
 import { definition, tempDir } from './helpers.js';
+import { PG_URL } from '../db.js';
 
-const PG = 'postgres://postgres@127.0.0.1:5432/test';
+const PG = PG_URL;
 const TABLE = 'local_cp_daily_events';
 
 describe('local engine: SqlActivity on PostgreSQL', () => {

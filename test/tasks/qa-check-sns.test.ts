@@ -7,8 +7,8 @@ import { loadConfig } from '../../src/config/load.js';
 import { runQaCheckTask } from '../../src/tasks/qa-check.js';
 import { awsTestEnv, FakeAws } from '../aws/fake-aws.js';
 import { tempDir } from '../helpers.js';
+import { PG_URL } from '../db.js';
 
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const T = 'qa_task_sns_dup';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:qa-warnings';
 const fake = new FakeAws();

@@ -13,9 +13,8 @@ import type { ResolvedConfig } from '../../src/config/types.js';
 import { runQaCheckTask } from '../../src/tasks/qa-check.js';
 import type { QaCheckSpec } from '../../src/tasks/qa-spec.js';
 import { runCli, tempDir } from '../helpers.js';
+import { MY_URL, PG_URL } from '../db.js';
 
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
-const MY_URL = 'mysql://root@127.0.0.1:3306/test';
 const S = 'qa_task_chk'; // PostgreSQL schema of this file
 const M = 'qa_task_chk_'; // MariaDB table prefix of this file
 
