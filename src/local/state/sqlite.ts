@@ -129,6 +129,11 @@ export class SqliteStateStore implements StateStore {
     return this.retry(what, () => this.db.transaction(fn).immediate());
   }
 
+  /** One writing statement: atomic on its own, and it takes the write lock as it starts. */
+  private writeOne<T>(what: string, fn: () => T): Promise<T> {
+    return this.retry(what, fn);
+  }
+
   private read<T>(what: string, fn: () => T): Promise<T> {
     return this.retry(what, fn);
   }
@@ -276,13 +281,13 @@ export class SqliteStateStore implements StateStore {
   }
 
   async setActive(name: string, active: boolean): Promise<void> {
-    await this.write('set active', () =>
+    await this.writeOne('set active', () =>
       this.sql('UPDATE pipelines SET active = ? WHERE name = ?').run(active ? 1 : 0, name),
     );
   }
 
   async setGeneration(name: string, generation: number): Promise<void> {
-    await this.write('set generation', () =>
+    await this.writeOne('set generation', () =>
       this.sql('UPDATE pipelines SET generation = ? WHERE name = ?').run(generation, name),
     );
   }
@@ -365,7 +370,7 @@ export class SqliteStateStore implements StateStore {
     status: RunStatus,
     counts: { ok: number; failed: number; skipped: number },
   ): Promise<void> {
-    await this.write('end the run', () =>
+    await this.writeOne('end the run', () =>
       this.sql(
         'UPDATE runs SET status = ?, ended_at = ?, ok = ?, failed = ?, skipped = ?, lease_expires_at = NULL WHERE id = ?',
       ).run(status, this.now(), counts.ok, counts.failed, counts.skipped, id),
@@ -424,7 +429,7 @@ export class SqliteStateStore implements StateStore {
     const sets = ['status = @status', 'ended_at = CASE WHEN @terminal THEN @now ELSE ended_at END'];
     if (fields.error !== undefined) sets.push('error = @error');
     if (fields.rows !== undefined) sets.push('rows = @rows');
-    await this.write('set instance status', () =>
+    await this.writeOne('set instance status', () =>
       this.sql(`UPDATE instances SET ${sets.join(', ')} WHERE id IN (SELECT value FROM json_each(@ids))`).run(
         {
           status,
@@ -486,7 +491,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   async setAttemptPid(attemptId: number, pid: number | undefined): Promise<void> {
-    await this.write('record the step process', () =>
+    await this.writeOne('record the step process', () =>
       this.sql('UPDATE attempts SET pid = ? WHERE id = ?').run(pid ?? null, attemptId),
     );
   }
@@ -495,10 +500,19 @@ export class SqliteStateStore implements StateStore {
     return this.write('record the attempt', () => {
       const now = this.now();
       const mine = this.sql(
-        `UPDATE attempts SET status = ?, ended_at = ?, exit_code = ?, error = ?, rows = ?
-         WHERE id = ? AND status = 'RUNNING' RETURNING instance_id`,
-      ).get(end.status, now, end.exitCode ?? null, end.error ?? null, end.rows ?? null, attemptId) as
-        { instance_id: number } | undefined;
+        `UPDATE attempts SET status = @status, ended_at = @now, exit_code = @exitCode, error = @error, rows = @rows,
+         pid = CASE WHEN @setPid THEN @pid ELSE pid END
+         WHERE id = @id AND status = 'RUNNING' RETURNING instance_id`,
+      ).get({
+        id: attemptId,
+        status: end.status,
+        now,
+        exitCode: end.exitCode ?? null,
+        error: end.error ?? null,
+        rows: end.rows ?? null,
+        setPid: end.pid === undefined ? 0 : 1,
+        pid: end.pid ?? null,
+      }) as { instance_id: number } | undefined;
       if (!mine) {
         const current = this.sql(
           'SELECT i.* FROM instances i JOIN attempts a ON a.instance_id = i.id WHERE a.id = ?',
@@ -555,14 +569,17 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
-  expireLeases(pipeline?: string): Promise<ExpiredLease[]> {
-    return this.write('expire leases', () => {
-      const now = this.now();
-      const expired = this.sql(
+  async expireLeases(pipeline?: string): Promise<ExpiredLease[]> {
+    const find = (now: string): InstanceRow[] =>
+      this.sql(
         `SELECT * FROM instances WHERE status = 'RUNNING' AND lease_expires_at IS NOT NULL
          AND lease_expires_at <= @now AND (@pipeline IS NULL OR pipeline = @pipeline)`,
       ).all({ now, pipeline: pipeline ?? null }) as InstanceRow[];
-      return expired.map((i) => this.expire(i, now));
+    // Nearly always nothing has expired: a read, and no write transaction at all.
+    if ((await this.read('look for expired leases', () => find(this.now()))).length === 0) return [];
+    return this.write('expire leases', () => {
+      const now = this.now();
+      return find(now).map((i) => this.expire(i, now));
     });
   }
 
@@ -611,7 +628,7 @@ export class SqliteStateStore implements StateStore {
         ),
       );
     }
-    return this.write(
+    return this.writeOne(
       'record an action',
       () =>
         this.sql(

@@ -195,6 +195,8 @@ export interface AttemptEnd {
   error?: string | null;
   rows?: number | null;
   exitCode?: number | null;
+  /** The step's process, when it changed since `setAttemptPid` (null: it has ended). */
+  pid?: number | null;
 }
 
 /** The instance's state after an attempt (fields left out are kept). */
@@ -246,23 +248,25 @@ export interface GridQuery {
   limit?: number;
 }
 
-export interface GridCell {
+export type GridCell = Pick<
+  InstanceRow,
+  | 'pipeline'
+  | 'object_id'
+  | 'object_type'
+  | 'scheduled_start'
+  | 'scheduled_end'
+  | 'status'
+  | 'attempts'
+  | 'rows'
+  | 'error'
+  | 'started_at'
+  | 'ended_at'
+  | 'worker_id'
+> & {
   instance_id: number;
-  pipeline: string;
-  object_id: string;
-  object_type: string;
-  scheduled_start: string;
-  scheduled_end: string;
-  status: InstanceStatus;
-  attempts: number;
-  rows: number | null;
-  error: string | null;
-  started_at: string | null;
-  ended_at: string | null;
-  worker_id: string | null;
   /** Someone acknowledged this instance (an `acknowledge` action names it). */
   acknowledged: boolean;
-}
+};
 
 export interface StateStore {
   /** Where the store lives, for messages (a file path or a redacted URL). */
