@@ -1,6 +1,7 @@
 /** The ready queue decides what may start (dependencies, order, parallelism, overlap) and what a failure cascades to. */
 import { describe, expect, it } from 'vitest';
 import type { FileObjectJson } from '../../src/definition/json.js';
+import { nextState } from '../../src/local/attempt.js';
 import type { RunInstance } from '../../src/local/instance.js';
 import { ObjectGraph } from '../../src/local/objects.js';
 import { activitiesOf, planInstances, schedulesOf } from '../../src/local/plan.js';
@@ -164,5 +165,43 @@ describe('ready queue: cascade', () => {
   it('without it, nothing cascades', () => {
     const { queue, by } = queueOf(chain());
     expect(queue.cascadeTargets(by('A'))).toEqual([]);
+  });
+});
+
+describe('after an attempt (Data Pipeline retry rules)', () => {
+  const policy = { maxRetries: 2, retryDelayMs: 1000, stopping: false, now: 5000 };
+  const fresh = { failures: 0, canceled: false };
+
+  it('finished → FINISHED with its rows; failed → retry after retryDelay until maximumRetries, then FAILED', () => {
+    expect(nextState({ status: 'FINISHED', rows: 7 }, fresh, policy)).toEqual({
+      kind: 'finished',
+      update: { status: 'FINISHED', rows: 7, error: null },
+    });
+    expect(nextState({ status: 'FAILED', error: 'x' }, fresh, policy)).toEqual({
+      kind: 'retry',
+      retryAt: 6000,
+      delayMs: 1000,
+      update: {
+        status: 'WAITING_FOR_RUNNER',
+        error: 'x',
+        failures: 1,
+        retryAt: new Date(6000).toISOString(),
+      },
+    });
+    expect(nextState({ status: 'TIMEDOUT', error: 'x' }, { failures: 2, canceled: false }, policy)).toEqual({
+      kind: 'failed',
+      update: { status: 'FAILED', error: 'x', failures: 3 },
+    });
+  });
+
+  it('stopped or interrupted by its upstream → waits to run again, not counted; late or stopping → no retry', () => {
+    expect(nextState({ status: 'INTERRUPTED', why: 'upstream' }, fresh, policy).kind).toBe('interrupted');
+    expect(nextState({ status: 'INTERRUPTED', why: 'stop' }, fresh, policy).update.status).toBe(
+      'WAITING_ON_DEPENDENCIES',
+    );
+    expect(nextState({ status: 'CANCELED', why: 'late' }, fresh, policy).update.status).toBe('CANCELED');
+    expect(nextState({ status: 'FAILED' }, fresh, { ...policy, stopping: true }).update.status).toBe(
+      'FAILED',
+    );
   });
 });
