@@ -1,7 +1,7 @@
 /** The SQLite state store: migrations, idempotent planning, claims and leases, concurrency, actions, grid. */
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EtlError } from '../../src/diagnostics.js';
@@ -335,50 +335,73 @@ describe('state store: two processes on one state directory', () => {
     }
   });
 
-  /** A separate process claiming every instance it can, in its own order; prints the ids it won. */
-  function claimer(dir: string, worker: string, ids: number[], runId: number): Promise<number[]> {
+  /**
+   * A separate process claiming every instance it can, in its own order, once `go` exists (so
+   * both start together); prints the ids it won.
+   */
+  function claimer(
+    dir: string,
+    worker: string,
+    ids: number[],
+    runId: number,
+    go: string,
+  ): { ready: Promise<void>; won: Promise<number[]> } {
     const script = `
+      const { existsSync } = await import('node:fs');
       const { SqliteStateStore } = await import(${JSON.stringify(join(root, 'dist/src/local/state/sqlite.js'))});
       const s = await SqliteStateStore.open(${JSON.stringify(dir)}, { busyTimeoutMs: 5 });
       const ids = ${JSON.stringify(ids)}.sort(() => Math.random() - 0.5);
       const won = [];
       const w = { id: ${JSON.stringify(worker)}, host: 'test', pid: process.pid };
+      console.log('ready');
+      while (!existsSync(${JSON.stringify(go)})) await new Promise((r) => setTimeout(r, 2));
       for (const id of ids) {
         const a = await s.claimInstance({ instanceId: id, runId: ${runId}, worker: w, leaseMs: 60000, logPath: 'x' });
         if (a) { won.push(id); await s.setAttemptPid(a.id, process.pid); }
       }
       await s.close();
       console.log(JSON.stringify(won));`;
-    return new Promise((res, rej) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      child.on('exit', (code) => (code === 0 ? res(JSON.parse(out) as number[]) : rej(new Error(err))));
-    });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const ready = async (): Promise<void> => {
+      while (!out.startsWith('ready')) {
+        if (child.exitCode !== null) throw new Error(err);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    const won = new Promise<number[]>((res, rej) =>
+      child.on('exit', (code) =>
+        code === 0 ? res(JSON.parse(out.trim().split('\n').pop()!) as number[]) : rej(new Error(err)),
+      ),
+    );
+    return { ready: ready(), won };
   }
 
-  it('two processes claiming 150 instances: every instance claimed exactly once, no lock error', async () => {
+  it('two processes claiming 400 instances: every instance claimed exactly once, both at work, no lock error', async () => {
     const dir = tempDir();
     const s = await store(dir);
     const run = await seeded(
       s,
       'p',
-      days(150).map((d) => planned('A', d)),
+      days(400).map((d) => planned('A', d)),
     );
     const ids = run.instances.map((i) => i.id);
-    const [one, two] = await Promise.all([
-      claimer(dir, 'w1', ids, run.runId),
-      claimer(dir, 'w2', ids, run.runId),
-    ]);
-    expect([...one, ...two].sort((x, y) => x - y)).toEqual(ids);
-    expect(one.filter((id) => two.includes(id))).toEqual([]);
+    const go = join(dir, 'go');
+    const one = claimer(dir, 'w1', ids, run.runId, go);
+    const two = claimer(dir, 'w2', ids, run.runId, go);
+    await Promise.all([one.ready, two.ready]);
+    writeFileSync(go, '');
+    const [a, b] = await Promise.all([one.won, two.won]);
+    expect([...a, ...b].sort((x, y) => x - y)).toEqual(ids);
+    expect(a.filter((id) => b.includes(id))).toEqual([]);
     const attempts = s.db.prepare('SELECT worker_id, COUNT(*) AS n FROM attempts GROUP BY worker_id').all();
     expect(attempts).toEqual(
       expect.arrayContaining([
-        { worker_id: 'w1', n: one.length },
-        { worker_id: 'w2', n: two.length },
+        { worker_id: 'w1', n: a.length },
+        { worker_id: 'w2', n: b.length },
       ]),
     );
   });
