@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openStateStore } from '../../src/local/state/open.js';
 import { tempDir } from './helpers.js';
 
 const root = resolve(__dirname, '../..');
@@ -28,6 +29,15 @@ async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
   while (!cond()) {
     if (Date.now() > until) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -72,13 +82,19 @@ describe('etlctl definition run / pipeline history (local engine)', () => {
       /2 step instances to run, 2 resumed from an earlier run, 1 already finished/,
     );
     expect(second.stdout).toMatch(/Done\. OK=2 FAILED=0 SKIPPED=0/);
-    // The orphaned attempt of the killed run must not finish behind our back.
-    await new Promise((r) => setTimeout(r, 2500));
-    expect(readFileSync(data, 'utf8')).toBe('A\nB\nC\n');
 
     const history = etlctl(dir, ['pipeline', 'history', 'resume', '--json']);
     const runs = JSON.parse(history.stdout).runs as { id: number; status: string }[];
     expect(runs.map((r) => r.status)).toEqual(['FINISHED', 'INTERRUPTED']);
+    // The orphaned attempt of the killed run must not finish behind our back: once its process
+    // (a shell that would still append B) is gone, the data is what one run writes.
+    const store = await openStateStore({ stateDir: join(dir, '.etlctl') });
+    const b = (await store.instances('resume', 1)).find((i) => i.object_id === 'B')!;
+    const [orphan] = await store.attempts(b.id);
+    await store.close();
+    expect(orphan).toMatchObject({ status: 'INTERRUPTED', pid: expect.any(Number) });
+    await waitFor(() => !alive(orphan.pid!));
+    expect(readFileSync(data, 'utf8')).toBe('A\nB\nC\n');
   });
 
   it('pipeline activate: a failing step exits 1 with the summary, its alert on stderr and in alerts.ndjson', () => {
