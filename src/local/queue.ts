@@ -12,6 +12,7 @@ import { matchSlot } from './plan.js';
 import { TERMINAL } from './state/store.js';
 
 const isFailed = (s: string): boolean => TERMINAL.has(s) && s !== 'FINISHED';
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface Startable {
   instance: RunInstance;
@@ -51,9 +52,10 @@ export class ReadyQueue {
         }
       }
     }
+    // ISO 8601 UTC times order as plain strings; localeCompare would load ICU collation (~15 ms).
     this.ordered = instances
       .filter((l) => l.inRun)
-      .sort((a, b) => a.row.scheduled_start.localeCompare(b.row.scheduled_start) || a.row.id - b.row.id);
+      .sort((a, b) => compareText(a.row.scheduled_start, b.row.scheduled_start) || a.row.id - b.row.id);
   }
 
   /** An upstream ended badly, or is not part of this run and not finished: `l` cannot run. */
