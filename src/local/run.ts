@@ -25,8 +25,8 @@ import { activitiesOf, planInstances, runnableProblems, schedulesOf } from './pl
 import { ReadyQueue } from './queue.js';
 import type { ScheduleSpec } from './schedule.js';
 import { openStateStore } from './state/open.js';
-import type { PipelineRow, StateStore, WorkerRef } from './state/store.js';
-import { TERMINAL, localWorker, onThisHost } from './state/store.js';
+import type { PipelineRow, RunRow, StateStore, WorkerRef } from './state/store.js';
+import { TERMINAL, localWorker } from './state/store.js';
 import { killStray, secretParameters } from './workspace.js';
 
 const DEFAULT_BACKFILL_LIMIT = 100;
@@ -110,20 +110,14 @@ async function prepare(c: RunContext): Promise<Prepared> {
   const firstActivation = known?.first_activation ? new Date(known.first_activation) : c.now;
   const schedules = schedulesOf(c.graph, c.activities, firstActivation);
   const live = await store.liveRun(pipeline, c.worker);
-  if (live) {
-    throw new EtlError(
-      diag('ETL7547', `pipeline '${pipeline}' is already running (run #${live.id}, pid ${live.pid})`, {
-        hint: 'wait for it to finish, or stop that process first',
-      }),
-    );
-  }
+  if (live) throw alreadyRunning(pipeline, live);
   const pipelineRow = await store.saveDefinition(pipeline, stringifyDefinition(c.def), {
     mode: opts.mode,
     configPath: opts.configPath,
     sourceFile: opts.sourceFile,
     cwd: opts.cwd,
   });
-  await recover(c);
+  await expireLeases(c);
   const plan = planInstances({
     graph: c.graph,
     activities: c.activities,
@@ -157,24 +151,22 @@ async function prepare(c: RunContext): Promise<Prepared> {
   return { pipelineRow, schedules, plan };
 }
 
-/**
- * Attempts a crashed run left RUNNING: on this host their process is gone (no live run holds the
- * pipeline), so their stray steps are killed and they are closed as interrupted; elsewhere only
- * a lease that ran out says the worker is gone (the attempt then failed as timed out).
- */
-async function recover(c: RunContext): Promise<void> {
-  const gone = (await c.store.runningAttempts(c.pipeline)).filter((a) => onThisHost(a, c.worker));
-  for (const a of gone) killStray(a.pid, a.id);
-  await c.store.interruptAttempts(
-    gone.map((a) => a.id),
-    'the run was interrupted (process ended)',
-  );
+/** Leases of other hosts' workers that ran out: their attempts failed as timed out (Data Pipeline's rule). */
+async function expireLeases(c: RunContext): Promise<void> {
   for (const e of await c.store.expireLeases(c.pipeline)) {
     c.reporter.event({
       kind: 'note',
       message: `${e.instance.object_id} ${e.instance.scheduled_start}: ${e.instance.error}; ${e.retried ? 'it runs again' : 'no retries left, FAILED'}`,
     });
   }
+}
+
+function alreadyRunning(pipeline: string, live: RunRow): EtlError {
+  return new EtlError(
+    diag('ETL7547', `pipeline '${pipeline}' is already running (run #${live.id}, pid ${live.pid})`, {
+      hint: 'wait for it to finish, or stop that process first',
+    }),
+  );
 }
 
 /** Record the plan, run it, record the run's end. */
@@ -185,6 +177,7 @@ async function execute(c: RunContext, p: Prepared): Promise<RunSummary> {
     version: p.pipelineRow.version,
     kind: opts.kind ?? 'activate',
     worker: c.worker,
+    exclusive: true,
     generation: plan.generation,
     instances: plan.items.map((item) => ({
       objectId: item.obj.id,
@@ -196,6 +189,10 @@ async function execute(c: RunContext, p: Prepared): Promise<RunSummary> {
       retryDelayMs: item.retryDelayMs,
     })),
   });
+  // Another process started this pipeline since prepare() looked: it runs it, not this one.
+  if (recorded.busy) throw alreadyRunning(c.pipeline, recorded.busy);
+  // Only now, owning the pipeline's run, may this process stop what a dead run left running.
+  for (const a of recorded.interrupted) killStray(a.pid, a.id);
   const runId = recorded.runId;
   try {
     const instances: RunInstance[] = plan.items.map((item, k) => {

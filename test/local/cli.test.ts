@@ -141,6 +141,63 @@ describe('etlctl definition run / pipeline history (local engine)', () => {
   });
 });
 
+/** Run `definition run FILE` in `dir` as a separate process; resolves with its exit code and output. */
+function runAsync(dir: string, file: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, 'definition', 'run', file], {
+      cwd: dir,
+      env: { ...process.env, ETLCTL_CONFIG: '' },
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+}
+
+describe('two processes on one state directory', () => {
+  it('two pipelines starting at once on a new state directory both run; the database is never "locked"', async () => {
+    for (let trial = 0; trial < 3; trial++) {
+      const dir = tempDir();
+      for (const name of ['one', 'two'])
+        writeDef(dir, name, [
+          { id: 'Default', name: 'Default', scheduleType: 'ondemand' },
+          ...['S1', 'S2', 'S3'].map((id) => sh(id, 'true')),
+        ]);
+      const runs = await Promise.all([runAsync(dir, 'one.json'), runAsync(dir, 'two.json')]);
+      for (const r of runs) {
+        expect(r.out).not.toMatch(/locked|ETL9000/);
+        expect(r.code, r.out).toBe(0);
+      }
+    }
+  });
+
+  it('the same pipeline started twice at once runs once: the other process says it is already running', async () => {
+    for (let trial = 0; trial < 3; trial++) {
+      const dir = tempDir();
+      const ran = join(dir, 'ran.txt');
+      writeDef(dir, 'twice', [
+        { id: 'Default', name: 'Default', scheduleType: 'ondemand' },
+        sh('A', `echo A >> ${ran}; sleep 0.5`),
+        sh('B', `echo B >> ${ran}`, { dependsOn: { ref: 'A' } }),
+      ]);
+      const runs = await Promise.all([runAsync(dir, 'twice.json'), runAsync(dir, 'twice.json')]);
+      for (const r of runs) expect(r.out).not.toMatch(/locked|ETL9000/);
+      const loser = runs.find((r) => r.code !== 0);
+      if (loser) {
+        // It found the first one running and refused; the steps ran once.
+        expect(loser.out).toMatch(/ETL7547: pipeline 'twice' is already running/);
+        expect(readFileSync(ran, 'utf8')).toBe('A\nB\n');
+      } else {
+        // (A machine so busy that the second started after the first ended: then it is a new run
+        // of the one-time pipeline, after the first, never beside it.)
+        expect(readFileSync(ran, 'utf8')).toBe('A\nB\nA\nB\n');
+      }
+      expect(runs.some((r) => r.code === 0)).toBe(true);
+    }
+  });
+});
+
 describe('etlctl pipeline activate --detach', () => {
   it('returns at once and runs the pipeline in the background', async () => {
     const dir = tempDir();

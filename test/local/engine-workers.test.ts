@@ -53,6 +53,7 @@ describe('local engine: workers', () => {
         version: p.version,
         kind: 'agent',
         worker: elsewhere,
+        exclusive: true,
         generation: 1,
         instances: [
           {
@@ -66,6 +67,7 @@ describe('local engine: workers', () => {
           },
         ],
       });
+      if (run.busy) throw new Error('busy');
       const claim = { instanceId: run.instances[0].id, runId: run.runId, worker: elsewhere, logPath: 'x' };
       expect(await store.claimInstance({ ...claim, leaseMs: 1 })).toBeDefined();
       // The lease is a millisecond long: wait until it has certainly run out.

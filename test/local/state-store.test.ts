@@ -8,7 +8,14 @@ import { EtlError } from '../../src/diagnostics.js';
 import { openStateStore } from '../../src/local/state/open.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/local/state/schema.js';
 import { SqliteStateStore } from '../../src/local/state/sqlite.js';
-import type { PlannedInstance, RunPlan, StateStore, WorkerRef } from '../../src/local/state/store.js';
+import type {
+  PlannedInstance,
+  PlannedRun,
+  RunPlan,
+  RunRow,
+  StateStore,
+  WorkerRef,
+} from '../../src/local/state/store.js';
 import { localWorker } from '../../src/local/state/store.js';
 import { tempDir } from './helpers.js';
 
@@ -41,12 +48,27 @@ function planned(objectId: string, start: string, extra: Partial<PlannedInstance
 }
 
 function plan(pipeline: string, instances: PlannedInstance[], extra: Partial<RunPlan> = {}): RunPlan {
-  return { pipeline, version: 1, kind: 'test', worker: me, generation: 1, instances, ...extra };
+  return {
+    pipeline,
+    version: 1,
+    kind: 'test',
+    worker: me,
+    exclusive: false,
+    generation: 1,
+    instances,
+    ...extra,
+  };
+}
+
+/** A plan that was recorded (not refused as busy). */
+function must(r: PlannedRun): Exclude<PlannedRun, { busy: RunRow }> {
+  if (r.busy) throw new Error(`refused: run #${r.busy.id} is alive`);
+  return r;
 }
 
 async function seeded(s: StateStore, pipeline: string, instances: PlannedInstance[]) {
   await s.saveDefinition(pipeline, '{"objects":[]}', {});
-  return s.planRun(plan(pipeline, instances));
+  return must(await s.planRun(plan(pipeline, instances)));
 }
 
 const days = (n: number) =>
@@ -106,7 +128,7 @@ describe('state store: schema', () => {
     });
     expect((await s.attempts(row.id)).map((a) => a.status)).toEqual(['FINISHED']);
     // The next run of the old pipeline plans on top of the old rows.
-    const again = await s.planRun(plan('legacy', [planned('A', row.scheduled_start, { take: false })]));
+    const again = must(await s.planRun(plan('legacy', [planned('A', row.scheduled_start, { take: false })])));
     expect(again.instances[0].id).toBe(row.id);
     expect((await s.runs('legacy')).map((r) => r.status)).toEqual(['RUNNING', 'FINISHED']);
     // Opening again does not migrate twice.
@@ -152,7 +174,9 @@ describe('state store: definitions and planning', () => {
     const b = await store(dir);
     await a.saveDefinition('p', '{}', {});
     const list = days(3).map((d) => planned('Load', d, { maxRetries: 2, retryDelayMs: 500 }));
-    const [first, second] = await Promise.all([a.planRun(plan('p', list)), b.planRun(plan('p', list))]);
+    const [first, second] = (await Promise.all([a.planRun(plan('p', list)), b.planRun(plan('p', list))])).map(
+      must,
+    );
     expect(first.instances.map((i) => i.id)).toEqual(second.instances.map((i) => i.id));
     expect(await a.instances('p', 1)).toHaveLength(3);
     expect(first.instances[0]).toMatchObject({ max_retries: 2, retry_delay_ms: 500 });
@@ -164,7 +188,7 @@ describe('state store: definitions and planning', () => {
     const first = await seeded(s, 'p', [planned('A', d1), planned('A', d2)]);
     await s.setInstanceStatus([first.instances[0].id], 'FINISHED', { rows: 5 });
     await s.setInstanceStatus([first.instances[1].id], 'FAILED', { error: 'boom' });
-    const second = await s.planRun(plan('p', [planned('A', d1, { take: false }), planned('A', d2)]));
+    const second = must(await s.planRun(plan('p', [planned('A', d1, { take: false }), planned('A', d2)])));
     expect(second.runId).toBeGreaterThan(first.runId);
     expect(second.instances[0]).toMatchObject({ status: 'FINISHED', rows: 5, run_id: first.runId });
     expect(second.instances[1]).toMatchObject({
@@ -179,7 +203,7 @@ describe('state store: definitions and planning', () => {
     const s = await store(tempDir());
     const [d1] = days(1);
     await seeded(s, 'p', [planned('A', d1)]);
-    const next = await s.planRun(plan('p', [planned('A', d1)], { generation: 2 }));
+    const next = must(await s.planRun(plan('p', [planned('A', d1)], { generation: 2 })));
     expect((await s.pipeline('p'))?.generation).toBe(2);
     expect(next.instances[0].generation).toBe(2);
     expect(await s.instances('p', 1)).toHaveLength(1);
@@ -190,9 +214,9 @@ describe('state store: definitions and planning', () => {
     const s = await store(tempDir(), { clock: () => now });
     await s.saveDefinition('p', '{}', {});
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
-    const stale = await s.planRun(plan('p', [], { worker: { id: 'gone', host: me.host, pid: dead } }));
+    const stale = must(await s.planRun(plan('p', [], { worker: { id: 'gone', host: me.host, pid: dead } })));
     expect(await s.liveRun('p')).toBeUndefined();
-    const remote = await s.planRun(plan('p', [], { worker: other }));
+    const remote = must(await s.planRun(plan('p', [], { worker: other })));
     expect((await s.runs('p')).find((r) => r.id === stale.runId)?.status).toBe('INTERRUPTED');
     expect(await s.liveRun('p')).toBeUndefined(); // never heartbeated: no lease
     await s.heartbeat(other, 60_000);
@@ -281,23 +305,42 @@ describe('state store: claims and leases', () => {
     expect(out.instance.ended_at).toBe(new Date(now).toISOString());
   });
 
-  it('attempts left RUNNING by a crash are found and interrupted, freeing their instances for the next run', async () => {
-    const s = await store(tempDir());
-    const run = await seeded(s, 'p', [planned('A', days(1)[0])]);
-    const att = (await s.claimInstance({
-      instanceId: run.instances[0].id,
-      runId: run.runId,
-      worker: me,
-      leaseMs: 60_000,
-      logPath: '/tmp/a.log',
-    }))!;
-    await s.setAttemptPid(att.id, 4242);
-    const dangling = await s.runningAttempts('p');
-    expect(dangling.map((a) => [a.id, a.pid])).toEqual([[att.id, 4242]]);
-    await s.interruptAttempts([att.id], 'the run was interrupted');
-    expect(await s.runningAttempts('p')).toEqual([]);
-    const next = await s.planRun(plan('p', [planned('A', days(1)[0])]));
+  it('an exclusive run is refused while another live run holds the pipeline; after a crash it closes what was left RUNNING', async () => {
+    const dir = tempDir();
+    const s = await store(dir);
+    await s.saveDefinition('p', '{}', {});
+    // A run of a process that is alive (a child we keep waiting) holds the pipeline.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    const alive = { id: 'holder', host: me.host, pid: holder.pid! };
+    try {
+      const held = must(
+        await s.planRun(plan('p', [planned('A', days(1)[0])], { worker: alive, exclusive: true })),
+      );
+      const att = (await s.claimInstance({
+        instanceId: held.instances[0].id,
+        runId: held.runId,
+        worker: alive,
+        leaseMs: 60_000,
+        logPath: '/tmp/a.log',
+      }))!;
+      await s.setAttemptPid(att.id, 4242);
+      const refused = await s.planRun(plan('p', [planned('A', days(1)[0])], { exclusive: true }));
+      expect(refused.busy?.id).toBe(held.runId);
+      expect((await s.attempts(held.instances[0].id))[0]).toMatchObject({ id: att.id, status: 'RUNNING' });
+    } finally {
+      holder.kill('SIGKILL');
+      await new Promise((r) => holder.on('exit', r));
+    }
+    // The holder died: the next exclusive run takes over, and says which attempt it interrupted.
+    const next = must(await s.planRun(plan('p', [planned('A', days(1)[0])], { exclusive: true })));
+    expect(next.interrupted.map((a) => [a.pid, a.status])).toEqual([[4242, 'RUNNING']]);
     expect(next.instances[0]).toMatchObject({ status: 'WAITING_ON_DEPENDENCIES', worker_id: null });
+    const [attempt] = await s.attempts(next.instances[0].id);
+    expect(attempt).toMatchObject({
+      status: 'INTERRUPTED',
+      error: 'the run was interrupted (process ended)',
+    });
+    expect((await s.runs('p')).map((r) => r.status)).toEqual(['RUNNING', 'INTERRUPTED']);
   });
 
   it('two store objects on one file claiming the same instances at once: each instance is claimed once', async () => {

@@ -31,11 +31,12 @@ async function seed(
 ): Promise<(status: string) => Promise<void>> {
   const store = await openStateStore({ stateDir });
   const p = await store.saveDefinition(name, `{"objects":[],"n":"${name}"}`, {});
-  const { instances } = await store.planRun({
+  const planned = await store.planRun({
     pipeline: name,
     version: p.version,
     kind: 'test',
     worker: localWorker(),
+    exclusive: false,
     generation: p.generation,
     instances: statuses.map((_, i) => ({
       objectId: `Act${i}`,
@@ -47,7 +48,8 @@ async function seed(
       retryDelayMs: 0,
     })),
   });
-  const ids = instances.map((row) => row.id);
+  if (planned.busy) throw new Error('busy');
+  const ids = planned.instances.map((row) => row.id);
   for (const [i, id] of ids.entries()) await store.setInstanceStatus([id], statuses[i] as never);
   await store.close();
   return async (status: string) => {

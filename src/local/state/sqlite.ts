@@ -38,7 +38,7 @@ import type {
   StateStore,
   WorkerRef,
 } from './store.js';
-import { ACTION_KINDS, TERMINAL, localWorker, runAlive } from './store.js';
+import { ACTION_KINDS, TERMINAL, localWorker, onThisHost, runAlive } from './store.js';
 
 export interface SqliteStoreOptions {
   /** Milliseconds SQLite itself waits for a lock before an operation is retried (default 200). */
@@ -310,11 +310,15 @@ export class SqliteStateStore implements StateStore {
   planRun(plan: RunPlan): Promise<PlannedRun> {
     return this.write('plan the run', () => {
       const now = this.now();
+      const running = this.runningRuns(plan.pipeline);
+      const busy = plan.exclusive ? running.find((r) => runAlive(r, plan.worker, now)) : undefined;
+      if (busy) return { busy };
       // Runs left RUNNING by a worker that is gone were interrupted; close them so history reads right.
-      for (const r of this.runningRuns(plan.pipeline)) {
+      for (const r of running) {
         if (!runAlive(r, plan.worker, now))
           this.sql("UPDATE runs SET status = 'INTERRUPTED', ended_at = ? WHERE id = ?").run(now, r.id);
       }
+      const interrupted = plan.exclusive ? this.interruptDangling(plan.pipeline, plan.worker, now) : [];
       const runId = Number(
         this.sql(
           `INSERT INTO runs (pipeline, version, kind, pid, started_at, status, worker_id, host)
@@ -328,8 +332,32 @@ export class SqliteStateStore implements StateStore {
         plan.generation,
       );
       const instances = plan.instances.map((p) => this.planInstance(plan, runId, p, now));
-      return { runId, instances };
+      return { runId, instances, interrupted };
     });
+  }
+
+  /**
+   * No run of the pipeline is alive (checked in the same transaction), so attempts this host
+   * left RUNNING belong to a process that is gone: close them, and free their instances.
+   * Attempts of other hosts are left to their leases.
+   */
+  private interruptDangling(pipeline: string, self: WorkerRef, now: string): AttemptRow[] {
+    const gone = (
+      this.sql(
+        `SELECT a.* FROM attempts a JOIN instances i ON i.id = a.instance_id
+         WHERE i.pipeline = ? AND a.status = 'RUNNING'`,
+      ).all(pipeline) as AttemptRow[]
+    ).filter((a) => onThisHost(a, self));
+    for (const a of gone) {
+      this.sql(
+        `UPDATE attempts SET status = 'INTERRUPTED', ended_at = ?, exit_code = NULL, error = ?, rows = NULL
+         WHERE id = ?`,
+      ).run(now, 'the run was interrupted (process ended)', a.id);
+      this.sql('UPDATE instances SET worker_id = NULL, lease_expires_at = NULL WHERE id = ?').run(
+        a.instance_id,
+      );
+    }
+    return gone;
   }
 
   private planInstance(plan: RunPlan, runId: number, p: PlannedInstance, now: string): InstanceRow {
@@ -540,32 +568,6 @@ export class SqliteStateStore implements StateStore {
         retryAt: instance.retryAt ?? null,
       });
       return { owned: true };
-    });
-  }
-
-  runningAttempts(pipeline: string): Promise<AttemptRow[]> {
-    return this.read(
-      'read running attempts',
-      () =>
-        this.sql(
-          `SELECT a.* FROM attempts a JOIN instances i ON i.id = a.instance_id
-           WHERE i.pipeline = ? AND a.status = 'RUNNING'`,
-        ).all(pipeline) as AttemptRow[],
-    );
-  }
-
-  async interruptAttempts(attemptIds: readonly number[], error: string): Promise<void> {
-    if (attemptIds.length === 0) return;
-    await this.write('interrupt attempts', () => {
-      const ids = JSON.stringify(attemptIds);
-      this.sql(
-        `UPDATE instances SET worker_id = NULL, lease_expires_at = NULL
-         WHERE id IN (SELECT instance_id FROM attempts WHERE id IN (SELECT value FROM json_each(?)))`,
-      ).run(ids);
-      this.sql(
-        `UPDATE attempts SET status = 'INTERRUPTED', ended_at = ?, exit_code = NULL, error = ?, rows = NULL
-         WHERE status = 'RUNNING' AND id IN (SELECT value FROM json_each(?))`,
-      ).run(this.now(), error, ids);
     });
   }
 

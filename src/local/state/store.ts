@@ -171,16 +171,27 @@ export interface RunPlan {
   version: number;
   kind: string;
   worker: WorkerRef;
+  /**
+   * One run of the pipeline at a time (the local engine's rule): refused while another worker's
+   * run of it is alive, and then this host's attempts left RUNNING are closed as interrupted.
+   */
+  exclusive: boolean;
   /** The generation the instances belong to; above the pipeline's, it becomes the pipeline's. */
   generation: number;
   instances: PlannedInstance[];
 }
 
-export interface PlannedRun {
-  runId: number;
-  /** One row per planned instance, in the plan's order. */
-  instances: InstanceRow[];
-}
+export type PlannedRun =
+  | {
+      runId: number;
+      /** One row per planned instance, in the plan's order. */
+      instances: InstanceRow[];
+      /** Attempts a dead run of this host left RUNNING, now INTERRUPTED (their steps may need killing). */
+      interrupted: AttemptRow[];
+      busy?: undefined;
+    }
+  /** Exclusive, and this run of another worker is alive: nothing was recorded. */
+  | { busy: RunRow };
 
 export interface Claim {
   instanceId: number;
@@ -285,8 +296,9 @@ export interface StateStore {
   liveRun(pipeline: string, self?: WorkerRef): Promise<RunRow | undefined>;
   /**
    * Start a run and record its instances, in one transaction: runs left RUNNING by dead workers
-   * are closed as INTERRUPTED, the generation is raised if the plan's is higher, and every planned
-   * instance is created or found (taken-over ones reset to WAITING_ON_DEPENDENCIES).
+   * are closed as INTERRUPTED (and, exclusive, their attempts on this host), the generation is
+   * raised if the plan's is higher, and every planned instance is created or found (taken-over
+   * ones reset to WAITING_ON_DEPENDENCIES).
    */
   planRun(plan: RunPlan): Promise<PlannedRun>;
   endRun(
@@ -313,10 +325,6 @@ export interface StateStore {
   setAttemptPid(attemptId: number, pid: number | undefined): Promise<void>;
   /** End an attempt and set its instance's state, in one transaction. */
   finishAttempt(attemptId: number, end: AttemptEnd, instance: InstanceUpdate): Promise<FinishedAttempt>;
-  /** Attempts of the pipeline still marked RUNNING (to recover after a crash). */
-  runningAttempts(pipeline: string): Promise<AttemptRow[]>;
-  /** Close attempts whose worker is gone as INTERRUPTED (their instances run again when planned). */
-  interruptAttempts(attemptIds: readonly number[], error: string): Promise<void>;
   /** Fail the attempts whose lease ran out as TIMEDOUT and retry or fail their instances. */
   expireLeases(pipeline?: string): Promise<ExpiredLease[]>;
   attempts(instanceId: number): Promise<AttemptRow[]>;
