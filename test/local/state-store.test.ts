@@ -197,6 +197,9 @@ describe('state store: definitions and planning', () => {
       ended_at: null,
       run_id: second.runId,
     });
+    // A plan made before another run finished an instance (take: true) does not undo it.
+    const stale = must(await s.planRun(plan('p', [planned('A', d1)])));
+    expect(stale.instances[0]).toMatchObject({ status: 'FINISHED', rows: 5, run_id: first.runId });
   });
 
   it('a higher generation becomes the pipeline generation and starts fresh instances', async () => {

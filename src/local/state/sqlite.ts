@@ -377,13 +377,15 @@ export class SqliteStateStore implements StateStore {
       scheduled_end, status, run_id, max_retries, retry_delay_ms)
       VALUES (@pipeline, @generation, @object, @type, @start, @end, 'WAITING_ON_DEPENDENCIES', @run, @maxRetries, @retryDelay)
       ON CONFLICT (pipeline, generation, object_id, scheduled_start)`;
-    // Taking an instance over never steals it from a worker whose lease still holds.
+    // Taking an instance over never steals it from a worker whose lease still holds, and never
+    // undoes a FINISHED one (a plan made from an older snapshot, while another run finished it).
     const row = p.take
       ? this.sql(
           `${insert} DO UPDATE SET status = 'WAITING_ON_DEPENDENCIES', run_id = excluded.run_id, error = NULL,
            ended_at = NULL, failures = 0, retry_at = NULL, worker_id = NULL, lease_expires_at = NULL,
            max_retries = excluded.max_retries, retry_delay_ms = excluded.retry_delay_ms
-           WHERE instances.status <> 'RUNNING' OR instances.lease_expires_at IS NULL OR instances.lease_expires_at <= @now
+           WHERE instances.status <> 'FINISHED' AND (instances.status <> 'RUNNING'
+             OR instances.lease_expires_at IS NULL OR instances.lease_expires_at <= @now)
            RETURNING *`,
         ).get(params)
       : this.sql(`${insert} DO NOTHING RETURNING *`).get(params);
