@@ -286,12 +286,6 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
-  async setGeneration(name: string, generation: number): Promise<void> {
-    await this.writeOne('set generation', () =>
-      this.sql('UPDATE pipelines SET generation = ? WHERE name = ?').run(generation, name),
-    );
-  }
-
   // ---- runs -----------------------------------------------------------------------------------
 
   private runningRuns(pipeline: string): RunRow[] {
@@ -437,16 +431,6 @@ export class SqliteStateStore implements StateStore {
         this.sql('SELECT * FROM instances WHERE run_id = ? ORDER BY scheduled_start, id').all(
           runId,
         ) as InstanceRow[],
-    );
-  }
-
-  latestInstances(pipeline: string, limit = 200): Promise<InstanceRow[]> {
-    return this.read(
-      'read instances',
-      () =>
-        this.sql(
-          'SELECT * FROM instances WHERE pipeline = ? ORDER BY scheduled_start DESC, id DESC LIMIT ?',
-        ).all(pipeline, limit) as InstanceRow[],
     );
   }
 

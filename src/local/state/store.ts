@@ -290,7 +290,6 @@ export interface StateStore {
   saveDefinition(name: string, json: string, info: DefinitionInfo): Promise<PipelineRow>;
   definitionJson(name: string, version: number): Promise<string | undefined>;
   setActive(name: string, active: boolean): Promise<void>;
-  setGeneration(name: string, generation: number): Promise<void>;
 
   /** A run of this pipeline by another worker that is still alive (pid on this host, else lease). */
   liveRun(pipeline: string, self?: WorkerRef): Promise<RunRow | undefined>;
@@ -310,7 +309,6 @@ export interface StateStore {
 
   instances(pipeline: string, generation: number): Promise<InstanceRow[]>;
   instancesOfRun(runId: number): Promise<InstanceRow[]>;
-  latestInstances(pipeline: string, limit?: number): Promise<InstanceRow[]>;
   /** Set the status of instances that are not running (cascade, cancel, a failed bookkeeping step). */
   setInstanceStatus(
     ids: readonly number[],
