@@ -13,7 +13,9 @@ import { err, out } from '../cli/common.js';
 import { stateDirOf } from './activate.js';
 import { runDefinition } from './engine.js';
 import { ProgressPrinter } from './progress.js';
-import { StateStore, pidAlive } from './state.js';
+import { openStateStore } from './state/open.js';
+import type { StateStore } from './state/store.js';
+import { pidAlive } from './state/store.js';
 
 export interface AgentOptions {
   mode?: string;
@@ -60,7 +62,7 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
   try {
     const baseConfig = loadConfig({ configPath: opts.configPath, mode: opts.mode });
     const stateDir = stateDirOf(baseConfig);
-    store = new StateStore(stateDir);
+    store = await openStateStore({ stateDir });
     release = acquireLock(stateDir);
     const stop = new AbortController();
     const onSignal = (): void => {
@@ -80,8 +82,8 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     stop.signal.addEventListener('abort', () => wake(), { once: true });
 
     const runOnce = async (name: string): Promise<void> => {
-      const row = store!.pipeline(name);
-      const json = row && store!.definitionJson(name, row.version);
+      const row = await store!.pipeline(name);
+      const json = row && (await store!.definitionJson(name, row.version));
       if (!row || !json) return;
       try {
         const config =
@@ -123,10 +125,10 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
 
     while (!stop.signal.aborted) {
       const now = Date.now();
-      for (const p of store.pipelines()) {
+      for (const p of await store.pipelines()) {
         if (!p.active || inFlight.has(p.name)) continue;
         // A foreground `pipeline activate` of this pipeline is running; look again later.
-        if (store.liveRun(p.name)) continue;
+        if (await store.liveRun(p.name)) continue;
         if ((nextDue.get(p.name) ?? 0) > now) continue;
         const task = runOnce(p.name).finally(() => {
           inFlight.delete(p.name);
@@ -154,6 +156,6 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     return e.exitCode;
   } finally {
     release?.();
-    store?.close();
+    await store?.close();
   }
 }

@@ -13,7 +13,6 @@
  */
 import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import type { PipelineObject } from '../definition/model.js';
-import { noS3Objects, partChunks } from './activities/data.js';
 import type { StreamHandoff } from './activities/types.js';
 import type { ObjectGraph } from './objects.js';
 import type { LocalS3 } from './s3.js';
@@ -107,6 +106,8 @@ export class Handoff {
   }
 
   private async *read(uri: string, gzip: boolean): AsyncGenerator<Buffer> {
+    // Loaded here: a run without copies (most shell-only runs) never needs the data path.
+    const { noS3Objects, partChunks } = await import('./activities/data.js');
     const w = await this.written.promise;
     const target = w && sameS3Location(w.uri) === sameS3Location(uri) ? w.target : undefined;
     if (target !== undefined) yield* partChunks(this.pass, gzip || target.endsWith('.gz'));

@@ -8,6 +8,7 @@ import { isRef } from '../definition/model.js';
 import { inheritanceFor, type Inheritance } from '../definition/inherit.js';
 import type { EvalContext, RuntimeFields } from '../definition/expressions.js';
 import { evaluateField, evaluateTemplate } from '../definition/expressions.js';
+import { parseDurationMs } from './period.js';
 
 export class ObjectGraph {
   readonly byId: Map<string, PipelineObject>;
@@ -61,6 +62,12 @@ export class ObjectGraph {
 
   type(obj: PipelineObject): string | undefined {
     return this.inh.type(obj);
+  }
+
+  /** A duration field (`attemptTimeout`, `retryDelay`, …) in milliseconds; undefined when absent. */
+  durationMs(obj: PipelineObject, key: string): number | undefined {
+    const text = this.str(obj, key);
+    return text ? parseDurationMs(text) : undefined;
   }
 }
 

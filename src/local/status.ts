@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { EtlError, ExitCode, diag, didYouMean, formatDiagnostics } from '../diagnostics.js';
 import { err, out } from '../cli/common.js';
 import { formatDuration } from './period.js';
-import type { InstanceRow, PipelineRow, RunRow } from './state.js';
-import { StateStore, pidAlive } from './state.js';
+import { openStateStore } from './state/open.js';
+import type { InstanceRow, PipelineRow, RunRow, StateStore } from './state/store.js';
+import { pidAlive } from './state/store.js';
 
 export interface LocalStatusOptions {
   /** Pipeline name; absent → all pipelines in the state directory. */
@@ -22,18 +23,18 @@ async function openStore(opts: LocalStatusOptions): Promise<StateStore | undefin
   const { stateDirOf } = await import('./activate.js');
   const stateDir = stateDirOf(loadConfig({ configPath: opts.configPath, mode: opts.mode }));
   if (!existsSync(join(stateDir, 'state.db'))) return undefined;
-  return new StateStore(stateDir);
+  return openStateStore({ stateDir });
 }
 
-function requirePipeline(store: StateStore, name: string): PipelineRow {
-  const row = store.pipeline(name);
+async function requirePipeline(store: StateStore, name: string): Promise<PipelineRow> {
+  const row = await store.pipeline(name);
   if (row) return row;
   throw new EtlError(
     diag('ETL7560', `no local runs of pipeline '${name}'`, {
       hint:
         didYouMean(
           name,
-          store.pipelines().map((p) => p.name),
+          (await store.pipelines()).map((p) => p.name),
         ) ?? 'activate it first: etlctl pipeline activate <file>',
     }),
   );
@@ -71,12 +72,12 @@ function instanceTable(list: InstanceRow[]): string {
 
 async function withStore(
   opts: LocalStatusOptions,
-  fn: (store: StateStore | undefined) => void,
+  fn: (store: StateStore | undefined) => Promise<void>,
 ): Promise<number> {
   let store: StateStore | undefined;
   try {
     store = await openStore(opts);
-    fn(store);
+    await fn(store);
     return ExitCode.OK;
   } catch (e) {
     if (!(e instanceof EtlError)) throw e;
@@ -84,25 +85,28 @@ async function withStore(
     else err(formatDiagnostics(e.diagnostics));
     return e.exitCode;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 
 export async function statusLocally(opts: LocalStatusOptions): Promise<number> {
-  return withStore(opts, (store) => {
+  return withStore(opts, async (store) => {
     if (!store) {
       if (opts.name) requirePipelineMissing(opts.name);
       if (opts.json) out(JSON.stringify({ pipelines: [] }, null, 2));
       else out('No local runs yet.');
       return;
     }
-    const names = opts.name ? [requirePipeline(store, opts.name).name] : store.pipelines().map((p) => p.name);
-    const views = names.map((name) => {
-      const p = store.pipeline(name)!;
-      const lastRun = store.runs(name, 1)[0];
-      const instances = store.instances(name, p.generation);
-      return { pipeline: p, lastRun, instances };
-    });
+    const names = opts.name
+      ? [(await requirePipeline(store, opts.name)).name]
+      : (await store.pipelines()).map((p) => p.name);
+    const views = [];
+    for (const name of names) {
+      const p = (await store.pipeline(name))!;
+      const lastRun = (await store.runs(name, 1))[0];
+      const instances = await store.instances(name, p.generation);
+      views.push({ pipeline: p, lastRun, instances });
+    }
     if (opts.json) {
       out(
         JSON.stringify(
@@ -152,19 +156,19 @@ function requirePipelineMissing(name: string): never {
 }
 
 export async function historyLocally(opts: LocalStatusOptions & { name: string }): Promise<number> {
-  return withStore(opts, (store) => {
+  return withStore(opts, async (store) => {
     if (!store) requirePipelineMissing(opts.name);
-    requirePipeline(store, opts.name);
-    const runs = store.runs(opts.name, opts.limit ?? 20);
+    await requirePipeline(store, opts.name);
+    const runs = await store.runs(opts.name, opts.limit ?? 20);
     if (opts.json) {
-      const detail = runs.map((r) => ({
-        ...r,
-        status: runState(r),
-        instances: store.instancesOfRun(r.id).map((i) => ({
-          ...i,
-          attempts: store.attempts(i.id).filter((a) => a.run_id === r.id),
-        })),
-      }));
+      const detail = [];
+      for (const r of runs) {
+        const instances = [];
+        for (const i of await store.instancesOfRun(r.id)) {
+          instances.push({ ...i, attempts: (await store.attempts(i.id)).filter((a) => a.run_id === r.id) });
+        }
+        detail.push({ ...r, status: runState(r), instances });
+      }
       out(JSON.stringify({ pipeline: opts.name, runs: detail }, null, 2));
       return;
     }

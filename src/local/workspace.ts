@@ -12,7 +12,7 @@ import type { Definition } from '../definition/model.js';
 import { EtlError, ExitCode, diag } from '../diagnostics.js';
 import type { EngineConfig } from './connections.js';
 import type { LocalS3 } from './s3.js';
-import { pidAlive } from './state.js';
+import { pidAlive } from './state/store.js';
 
 /** The package root (where bin/etlctl lives), found from this module's location in src/ or dist/. */
 export function packageRoot(): string {

@@ -198,21 +198,23 @@ export async function waitForPipelines(opts: WaitOptions): Promise<WaitResult> {
 }
 
 async function localSource(stateDir: string): Promise<StatusSource> {
-  const { StateStore } = await import('../local/state.js');
-  const store = new StateStore(stateDir);
+  const { openStateStore } = await import('../local/state/open.js');
+  const store = await openStateStore({ stateDir });
   return {
     async statuses(name) {
-      const p = store.pipeline(name);
+      const p = await store.pipeline(name);
       if (!p) return undefined;
-      return store
-        .instances(name, p.generation)
-        .map((r) => ({ object: r.object_id, status: r.status, scheduledStart: r.scheduled_start }));
+      return (await store.instances(name, p.generation)).map((r) => ({
+        object: r.object_id,
+        status: r.status,
+        scheduledStart: r.scheduled_start,
+      }));
     },
     async known() {
-      return store.pipelines().map((p) => p.name);
+      return (await store.pipelines()).map((p) => p.name);
     },
     async close() {
-      store.close();
+      await store.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openStateStore } from '../../src/local/state/open.js';
 import { tempDir } from './helpers.js';
 
 const root = resolve(__dirname, '../..');
@@ -28,6 +29,15 @@ async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
   while (!cond()) {
     if (Date.now() > until) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -72,13 +82,19 @@ describe('etlctl definition run / pipeline history (local engine)', () => {
       /2 step instances to run, 2 resumed from an earlier run, 1 already finished/,
     );
     expect(second.stdout).toMatch(/Done\. OK=2 FAILED=0 SKIPPED=0/);
-    // The orphaned attempt of the killed run must not finish behind our back.
-    await new Promise((r) => setTimeout(r, 2500));
-    expect(readFileSync(data, 'utf8')).toBe('A\nB\nC\n');
 
     const history = etlctl(dir, ['pipeline', 'history', 'resume', '--json']);
     const runs = JSON.parse(history.stdout).runs as { id: number; status: string }[];
     expect(runs.map((r) => r.status)).toEqual(['FINISHED', 'INTERRUPTED']);
+    // The orphaned attempt of the killed run must not finish behind our back: once its process
+    // (a shell that would still append B) is gone, the data is what one run writes.
+    const store = await openStateStore({ stateDir: join(dir, '.etlctl') });
+    const b = (await store.instances('resume', 1)).find((i) => i.object_id === 'B')!;
+    const [orphan] = await store.attempts(b.id);
+    await store.close();
+    expect(orphan).toMatchObject({ status: 'INTERRUPTED', pid: expect.any(Number) });
+    await waitFor(() => !alive(orphan.pid!));
+    expect(readFileSync(data, 'utf8')).toBe('A\nB\nC\n');
   });
 
   it('pipeline activate: a failing step exits 1 with the summary, its alert on stderr and in alerts.ndjson', () => {
@@ -122,6 +138,63 @@ describe('etlctl definition run / pipeline history (local engine)', () => {
     expect(r.status).toBe(0);
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     expect(readFileSync(join(dir, 'version.txt'), 'utf8').trim()).toBe(pkg.version);
+  });
+});
+
+/** Run `definition run FILE` in `dir` as a separate process; resolves with its exit code and output. */
+function runAsync(dir: string, file: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, 'definition', 'run', file], {
+      cwd: dir,
+      env: { ...process.env, ETLCTL_CONFIG: '' },
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+}
+
+describe('two processes on one state directory', () => {
+  it('two pipelines starting at once on a new state directory both run; the database is never "locked"', async () => {
+    for (let trial = 0; trial < 3; trial++) {
+      const dir = tempDir();
+      for (const name of ['one', 'two'])
+        writeDef(dir, name, [
+          { id: 'Default', name: 'Default', scheduleType: 'ondemand' },
+          ...['S1', 'S2', 'S3'].map((id) => sh(id, 'true')),
+        ]);
+      const runs = await Promise.all([runAsync(dir, 'one.json'), runAsync(dir, 'two.json')]);
+      for (const r of runs) {
+        expect(r.out).not.toMatch(/locked|ETL9000/);
+        expect(r.code, r.out).toBe(0);
+      }
+    }
+  });
+
+  it('the same pipeline started twice at once runs once: the other process says it is already running', async () => {
+    for (let trial = 0; trial < 3; trial++) {
+      const dir = tempDir();
+      const ran = join(dir, 'ran.txt');
+      writeDef(dir, 'twice', [
+        { id: 'Default', name: 'Default', scheduleType: 'ondemand' },
+        sh('A', `echo A >> ${ran}; sleep 0.5`),
+        sh('B', `echo B >> ${ran}`, { dependsOn: { ref: 'A' } }),
+      ]);
+      const runs = await Promise.all([runAsync(dir, 'twice.json'), runAsync(dir, 'twice.json')]);
+      for (const r of runs) expect(r.out).not.toMatch(/locked|ETL9000/);
+      const loser = runs.find((r) => r.code !== 0);
+      if (loser) {
+        // It found the first one running and refused; the steps ran once.
+        expect(loser.out).toMatch(/ETL7547: pipeline 'twice' is already running/);
+        expect(readFileSync(ran, 'utf8')).toBe('A\nB\n');
+      } else {
+        // (A machine so busy that the second started after the first ended: then it is a new run
+        // of the one-time pipeline, after the first, never beside it.)
+        expect(readFileSync(ran, 'utf8')).toBe('A\nB\nA\nB\n');
+      }
+      expect(runs.some((r) => r.code === 0)).toBe(true);
+    }
   });
 });
 

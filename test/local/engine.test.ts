@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDefinition } from '../../src/local/engine.js';
-import { StateStore } from '../../src/local/state.js';
+import { openStateStore } from '../../src/local/state/open.js';
 import { definition, onDemandDefault, shell, tempDir } from './helpers.js';
 
 const config = { databases: {} };
@@ -21,9 +21,9 @@ describe('local engine: retries', () => {
     const summary = await runDefinition(def, { config, stateDir: join(dir, '.etlctl'), retryDelayMs: 10 });
     expect(summary).toMatchObject({ ok: 1, failed: 0, skipped: 0, exitCode: 0 });
     expect(summary.instances[0]).toMatchObject({ objectId: 'Flaky', status: 'FINISHED', attempts: 3 });
-    const store = new StateStore(join(dir, '.etlctl'));
-    const attempts = store.attempts(summary.instances[0].id);
-    store.close();
+    const store = await openStateStore({ stateDir: join(dir, '.etlctl') });
+    const attempts = await store.attempts(summary.instances[0].id);
+    await store.close();
     expect(attempts.map((a) => a.status)).toEqual(['FAILED', 'FAILED', 'FINISHED']);
     expect(attempts.every((a) => a.log_path && existsSync(a.log_path))).toBe(true);
   });
@@ -183,10 +183,10 @@ describe('local engine: schedules', () => {
         markActive: true,
       }),
     ).rejects.toThrow(/would backfill 192 scheduled periods/);
-    const store = new StateStore(join(dir, '.etlctl'));
+    const store = await openStateStore({ stateDir: join(dir, '.etlctl') });
     // Refused, so not handed to the agent either.
-    expect(store.pipeline('big-backfill')?.active).toBe(0);
-    store.close();
+    expect((await store.pipeline('big-backfill'))?.active).toBe(0);
+    await store.close();
   });
 
   it('runs a one-time pipeline again as a new run once the previous run finished', async () => {

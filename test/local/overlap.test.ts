@@ -12,7 +12,7 @@ import { openDriver } from '../../src/local/drivers/index.js';
 import type { Driver } from '../../src/local/drivers/types.js';
 import type { EngineEvent } from '../../src/local/engine.js';
 import { runDefinition } from '../../src/local/engine.js';
-import { StateStore } from '../../src/local/state.js';
+import { openStateStore } from '../../src/local/state/open.js';
 import { definition, tempDir } from './helpers.js';
 import { PG_DB, PG_URL } from '../db.js';
 
@@ -49,6 +49,14 @@ async function target(): Promise<{ n: number; sum: number; old: number }> {
   );
   const row = r.rows[0] as { n: number; sum: string; old: number };
   return { n: row.n, sum: Number(row.sum), old: row.old };
+}
+
+/** A COPY into the target is running and has received rows (PostgreSQL's COPY progress view). */
+async function copyInProgress(): Promise<boolean> {
+  const r = await db.query(
+    `SELECT 1 FROM pg_stat_progress_copy WHERE relid = '${TARGET}'::regclass AND tuples_processed > 0`,
+  );
+  return r.rows.length > 0;
 }
 
 const FULL = { n: ROWS, sum: (ROWS * (ROWS + 1)) / 2, old: 0 };
@@ -120,14 +128,14 @@ const at = (events: EngineEvent[], kind: string, objectId: string, status?: stri
       (status === undefined || ('status' in e && e.status === status)),
   );
 
-function attemptStatuses(stateDir: string, pipeline: string, objectId: string): string[] {
-  const store = new StateStore(stateDir);
+async function attemptStatuses(stateDir: string, pipeline: string, objectId: string): Promise<string[]> {
+  const store = await openStateStore({ stateDir });
   try {
-    const gen = store.pipeline(pipeline)!.generation;
-    const row = store.instances(pipeline, gen).find((r) => r.object_id === objectId)!;
-    return store.attempts(row.id).map((a) => a.status);
+    const gen = (await store.pipeline(pipeline))!.generation;
+    const row = (await store.instances(pipeline, gen)).find((r) => r.object_id === objectId)!;
+    return (await store.attempts(row.id)).map((a) => a.status);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -168,9 +176,9 @@ describe('local engine: extract → load overlap', () => {
       },
     );
     expect(r).toMatchObject({ ok: 2, failed: 0, exitCode: 0 });
-    expect(attemptStatuses(stateDir, 'overlap-retry', 'Extract')).toEqual(['FAILED', 'FINISHED']);
+    expect(await attemptStatuses(stateDir, 'overlap-retry', 'Extract')).toEqual(['FAILED', 'FINISHED']);
     // The load's maximumRetries is 0: its interrupted attempt was not a failure of its own.
-    expect(attemptStatuses(stateDir, 'overlap-retry', 'Load')).toEqual(['INTERRUPTED', 'FINISHED']);
+    expect(await attemptStatuses(stateDir, 'overlap-retry', 'Load')).toEqual(['INTERRUPTED', 'FINISHED']);
     const interrupted = events.find(
       (e) => e.kind === 'end' && e.instance.objectId === 'Load' && e.status === 'INTERRUPTED',
     );
@@ -199,7 +207,7 @@ describe('local engine: extract → load overlap', () => {
       ['Load', 'CASCADE_FAILED'],
     ]);
     expect(r.instances[0].error).toMatch(/division by zero/);
-    expect(attemptStatuses(stateDir, 'overlap-fail', 'Load')).toEqual(['INTERRUPTED']);
+    expect(await attemptStatuses(stateDir, 'overlap-fail', 'Load')).toEqual(['INTERRUPTED']);
     expect(await target()).toEqual(OLD);
   });
 
@@ -254,7 +262,11 @@ describe('local engine: extract → load overlap', () => {
       if (Date.now() > until) throw new Error(`the load never started alongside the extract:\n${out}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    await new Promise((r) => setTimeout(r, 800));
+    // Killed mid-stream: the load's COPY has received rows and the extract is still writing.
+    while (!(await copyInProgress())) {
+      if (Date.now() > until) throw new Error(`the load's COPY never received rows:\n${out}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     expect(out).not.toMatch(/OK\s+Extract/);
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));

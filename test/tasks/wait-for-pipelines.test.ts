@@ -8,7 +8,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/types.js';
 import { loadConfig } from '../../src/config/load.js';
 import { EtlError } from '../../src/diagnostics.js';
-import { StateStore } from '../../src/local/state.js';
+import { openStateStore } from '../../src/local/state/open.js';
+import { localWorker } from '../../src/local/state/store.js';
 import { waitForPipelines } from '../../src/tasks/wait-for-pipelines.js';
 import type { WaitOptions } from '../../src/tasks/wait-for-pipelines.js';
 import { runCli, tempDir } from '../helpers.js';
@@ -23,32 +24,45 @@ beforeEach(() => {
 });
 
 /** Put a pipeline's instances for one day into the state database, as the engine would. */
-function seed(name: string, day: string, statuses: string[]): (status: string) => void {
-  const store = new StateStore(stateDir);
-  const p = store.saveDefinition(name, `{"objects":[],"n":"${name}"}`, {});
-  const run = store.startRun(name, p.version, 'test');
-  const ids = statuses.map((s, i) => {
-    const row = store.upsertInstance(
-      name,
-      p.generation,
-      `Act${i}`,
-      'ShellCommandActivity',
-      `${day}T02:00:00.000Z`,
-      `${day}T03:00:00.000Z`,
-      run,
-    );
-    store.setInstance(row.id, { status: s as never });
-    return row.id;
+async function seed(
+  name: string,
+  day: string,
+  statuses: string[],
+): Promise<(status: string) => Promise<void>> {
+  const store = await openStateStore({ stateDir });
+  const p = await store.saveDefinition(name, `{"objects":[],"n":"${name}"}`, {});
+  const planned = await store.planRun({
+    pipeline: name,
+    version: p.version,
+    kind: 'test',
+    worker: localWorker(),
+    exclusive: false,
+    generation: p.generation,
+    instances: statuses.map((_, i) => ({
+      objectId: `Act${i}`,
+      objectType: 'ShellCommandActivity',
+      scheduledStart: `${day}T02:00:00.000Z`,
+      scheduledEnd: `${day}T03:00:00.000Z`,
+      take: true,
+      maxRetries: 0,
+      retryDelayMs: 0,
+    })),
   });
-  store.close();
-  return (status: string) => {
-    const s = new StateStore(stateDir);
-    for (const id of ids) s.setInstance(id, { status: status as never });
-    s.close();
+  if (planned.busy) throw new Error('busy');
+  const ids = planned.instances.map((row) => row.id);
+  for (const [i, id] of ids.entries()) await store.setInstanceStatus([id], statuses[i] as never);
+  await store.close();
+  return async (status: string) => {
+    const s = await openStateStore({ stateDir });
+    await s.setInstanceStatus(ids, status as never);
+    await s.close();
   };
 }
 
-async function wait(opts: Partial<WaitOptions>, onSleep: (n: number) => void = () => undefined) {
+async function wait(
+  opts: Partial<WaitOptions>,
+  onSleep: (n: number) => void | Promise<void> = () => undefined,
+) {
   const out: string[] = [];
   const errs: string[] = [];
   let sleeps = 0;
@@ -65,7 +79,7 @@ async function wait(opts: Partial<WaitOptions>, onSleep: (n: number) => void = (
     now: () => clock,
     sleep: async (ms) => {
       clock += ms;
-      onSleep(++sleeps);
+      await onSleep(++sleeps);
     },
     ...opts,
   });
@@ -74,7 +88,7 @@ async function wait(opts: Partial<WaitOptions>, onSleep: (n: number) => void = (
 
 describe('wait-for-pipelines (local state)', () => {
   it('passes at once when every instance of that day FINISHED', async () => {
-    seed('wfp_a', '2026-03-10', ['FINISHED', 'FINISHED']);
+    await seed('wfp_a', '2026-03-10', ['FINISHED', 'FINISHED']);
     const w = await wait({ dependencies: ['wfp_a'] });
     const r = await w.run;
     expect(r.exitCode).toBe(0);
@@ -83,12 +97,12 @@ describe('wait-for-pipelines (local state)', () => {
   });
 
   it('waits while instances run, and while the day has no run yet', async () => {
-    const finish = seed('wfp_b', '2026-03-10', ['RUNNING', 'WAITING_ON_DEPENDENCIES']);
-    seed('wfp_c', '2026-03-09', ['FINISHED']);
-    let finishC: ((s: string) => void) | undefined;
-    const w = await wait({ dependencies: ['wfp_b', 'wfp_c'] }, (n) => {
-      if (n === 1) finish('FINISHED');
-      if (n === 2) finishC = seed('wfp_c', '2026-03-10', ['FINISHED']);
+    const finish = await seed('wfp_b', '2026-03-10', ['RUNNING', 'WAITING_ON_DEPENDENCIES']);
+    await seed('wfp_c', '2026-03-09', ['FINISHED']);
+    let finishC: ((s: string) => Promise<void>) | undefined;
+    const w = await wait({ dependencies: ['wfp_b', 'wfp_c'] }, async (n) => {
+      if (n === 1) await finish('FINISHED');
+      if (n === 2) finishC = await seed('wfp_c', '2026-03-10', ['FINISHED']);
     });
     const r = await w.run;
     expect(finishC).toBeDefined();
@@ -98,7 +112,7 @@ describe('wait-for-pipelines (local state)', () => {
   });
 
   it('fails when a dependency failed that day', async () => {
-    seed('wfp_d', '2026-03-10', ['FINISHED', 'CASCADE_FAILED']);
+    await seed('wfp_d', '2026-03-10', ['FINISHED', 'CASCADE_FAILED']);
     const w = await wait({ dependencies: ['wfp_d'] });
     await expect(w.run).rejects.toSatisfy(
       (e: unknown) => e instanceof EtlError && e.diagnostics[0].code === 'ETL7931' && e.exitCode === 1,
@@ -106,8 +120,8 @@ describe('wait-for-pipelines (local state)', () => {
   });
 
   it('an ok-to-fail failure warns (ETLCTL-ALERT) and is not waited for', async () => {
-    seed('wfp_e', '2026-03-10', ['FAILED']);
-    seed('wfp_f', '2026-03-10', ['FINISHED']);
+    await seed('wfp_e', '2026-03-10', ['FAILED']);
+    await seed('wfp_f', '2026-03-10', ['FINISHED']);
     const w = await wait({ dependencies: ['wfp_f'], okToFail: ['wfp_e'], pipeline: 'me' });
     const r = await w.run;
     expect(r.exitCode).toBe(0);
@@ -120,7 +134,7 @@ describe('wait-for-pipelines (local state)', () => {
   });
 
   it('gives up after the timeout, naming what it waited for', async () => {
-    seed('wfp_g', '2026-03-10', ['RUNNING']);
+    await seed('wfp_g', '2026-03-10', ['RUNNING']);
     const w = await wait({ dependencies: ['wfp_g', 'wfp_unknown'], timeoutMs: 150_000 });
     await expect(w.run).rejects.toSatisfy(
       (e: unknown) =>
@@ -135,16 +149,16 @@ describe('wait-for-pipelines (local state)', () => {
   });
 
   it('accepts a timestamp as start date (its day counts)', async () => {
-    seed('wfp_h', '2026-03-10', ['FINISHED']);
+    await seed('wfp_h', '2026-03-10', ['FINISHED']);
     const r = await (await wait({ dependencies: ['wfp_h'], startDate: '2026-03-10T02:00:00' })).run;
     expect(r.exitCode).toBe(0);
   });
 });
 
 describe('etlctl task wait-for-pipelines (CLI)', () => {
-  it('exits 0 when the dependency finished, 1 when it failed, 2 on a bad date', () => {
-    seed('wfp_cli_ok', '2026-03-10', ['FINISHED']);
-    seed('wfp_cli_bad', '2026-03-10', ['FAILED']);
+  it('exits 0 when the dependency finished, 1 when it failed, 2 on a bad date', async () => {
+    await seed('wfp_cli_ok', '2026-03-10', ['FINISHED']);
+    await seed('wfp_cli_bad', '2026-03-10', ['FAILED']);
     const env = { ETLCTL_LOCAL__STATE_DIR: stateDir };
     const args = ['task', 'wait-for-pipelines', '--start-date', '2026-03-10', '--refresh-rate', '1'];
     const ok = runCli([...args, '--dependency', 'wfp_cli_ok'], { env, cwd: stateDir });

@@ -165,14 +165,8 @@ export function queryToTsv(socket: Socket, sql: string, out: Writable): Promise<
       }
       if (p[0] === 0xff) return done(parseErr(p));
       if (p[0] === 0xfe && p.length < MAX_PAYLOAD) {
-        // EOF (or OK with CLIENT_DEPRECATE_EOF): status flags say whether more results follow.
-        const status = p.length >= 5 ? p.readUInt16LE(3) : 0;
         flush();
-        if (status & 0x0008) {
-          socket.destroy();
-          return done(new ConnectionSpoiled('the extract query returned more than one result set'));
-        }
-        return done();
+        return done(resultSetEnd(p, socket));
       }
       row(p);
     };
@@ -221,11 +215,26 @@ export function queryToTsv(socket: Socket, sql: string, out: Writable): Promise<
     out.on('error', onOutError);
     out.on('close', onOutClose);
     socket.on('data', onData);
-    const body = Buffer.from(sql, 'utf8');
-    const header = Buffer.alloc(5);
-    header.writeUIntLE(body.length + 1, 0, 3);
-    header[3] = 0; // sequence id of a new command
-    header[4] = 0x03; // COM_QUERY
-    socket.write(Buffer.concat([header, body]));
+    writeComQuery(socket, sql);
   });
+}
+
+function writeComQuery(socket: Socket, sql: string): void {
+  const body = Buffer.from(sql, 'utf8');
+  const header = Buffer.alloc(5);
+  header.writeUIntLE(body.length + 1, 0, 3);
+  header[3] = 0; // sequence id of a new command
+  header[4] = 0x03; // COM_QUERY
+  socket.write(Buffer.concat([header, body]));
+}
+
+/**
+ * The EOF packet (or OK with CLIENT_DEPRECATE_EOF) after the rows: its status flags say whether
+ * more results follow, which an extract must not have (the connection is then unusable).
+ */
+function resultSetEnd(p: Buffer, socket: Socket): ConnectionSpoiled | undefined {
+  const status = p.length >= 5 ? p.readUInt16LE(3) : 0;
+  if (!(status & 0x0008)) return undefined;
+  socket.destroy();
+  return new ConnectionSpoiled('the extract query returned more than one result set');
 }
