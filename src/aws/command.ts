@@ -34,7 +34,7 @@ export function identityFromArg(arg: string, config: ResolvedConfig): PipelineId
   if (/\.ya?ml$/i.test(arg) && existsSync(arg)) {
     const doc = parse(readFileSync(arg, 'utf8')) as { name?: unknown } | null;
     if (!doc || typeof doc.name !== 'string') {
-      throw new EtlError(diag('ETL6006', `${arg} has no top-level 'name:'`, { file: arg }), ExitCode.USAGE);
+      throw new EtlError(diag('ETL8113', `${arg} has no top-level 'name:'`, { file: arg }), ExitCode.USAGE);
     }
     name = doc.name;
   }
@@ -58,7 +58,7 @@ export async function confirmDestructive(question: string, yes: boolean | undefi
   if (yes) return true;
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
     throw new EtlError(
-      diag('ETL6111', 'refusing to delete a pipeline without confirmation', {
+      diag('ETL8114', 'refusing to delete a pipeline without confirmation', {
         hint: 'run in a terminal to confirm, or pass --yes',
       }),
       ExitCode.USAGE,

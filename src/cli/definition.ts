@@ -54,7 +54,7 @@ async function load(file: string): Promise<Loaded> {
       exit: ExitCode.USAGE,
       diagnostics: [
         {
-          code: 'ETL4000',
+          code: 'ETL8003',
           severity: 'error',
           file,
           message: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(e)})`,
@@ -90,13 +90,13 @@ async function validate(files: string[], opts: ValidateOptions): Promise<void> {
   const { checkDefinitionJson } = await import('../definition/check.js');
   const now = opts.now ? new Date(opts.now) : new Date();
   if (Number.isNaN(now.getTime())) {
-    err(`error ETL4000: --now '${opts.now}' is not a date (use e.g. 2026-01-01T00:00:00Z)`);
+    err(`error ETL8002: --now '${opts.now}' is not a date (use e.g. 2026-01-01T00:00:00Z)`);
     setExit(ExitCode.USAGE);
     return;
   }
   const maxObjects = opts.maxObjects === undefined ? undefined : Number(opts.maxObjects);
   if (maxObjects !== undefined && !(Number.isInteger(maxObjects) && maxObjects > 0)) {
-    err(`error ETL4000: --max-objects '${opts.maxObjects}' is not a positive integer`);
+    err(`error ETL8111: --max-objects '${opts.maxObjects}' is not a positive integer`);
     setExit(ExitCode.USAGE);
     return;
   }
@@ -129,7 +129,7 @@ async function validate(files: string[], opts: ValidateOptions): Promise<void> {
 
 async function convert(file: string, opts: ConvertOptions): Promise<void> {
   if (opts.to !== 'file' && opts.to !== 'api') {
-    err(`error ETL4000: --to must be 'file' or 'api', got '${opts.to}'`);
+    err(`error ETL8104: --to must be 'file' or 'api', got '${opts.to}'`);
     setExit(ExitCode.USAGE);
     return;
   }

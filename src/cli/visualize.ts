@@ -50,7 +50,7 @@ async function outputFormat(path: string): Promise<GraphFormat> {
   const format = formatFromPath(path);
   if (!format) {
     throw new EtlError(
-      diag('ETL5001', `cannot tell the picture format from the file name '${path}'`, {
+      diag('ETL8115', `cannot tell the picture format from the file name '${path}'`, {
         hint: 'end the -o file name with .svg, .png, .dot or .html',
       }),
       ExitCode.USAGE,
@@ -93,7 +93,7 @@ async function draw(
       await writeFile(target, rendered);
     } catch (e) {
       throw new EtlError(
-        diag('ETL5003', `cannot write ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+        diag('ETL8116', `cannot write ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
           hint: 'check that the folder is writable',
         }),
         ExitCode.ENVIRONMENT,

@@ -50,7 +50,7 @@ export function readDefinitionFile(path: string): Definition {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new EtlError(
-      diag('ETL7570', `cannot read definition ${path}: ${(e as Error).message}`, {
+      diag('ETL8003', `cannot read definition ${path}: ${(e as Error).message}`, {
         file: path,
         hint: 'pass a Data Pipeline definition JSON file ({"objects": [...]}) or a pipeline YAML file',
       }),
@@ -62,8 +62,8 @@ export function readDefinitionFile(path: string): Definition {
     return fromFileJson(json as Parameters<typeof fromFileJson>[0]);
   }
   throw new EtlError(
-    diag('ETL7570', `${path} is not a Data Pipeline definition (no "objects" list)`, { file: path }),
-    ExitCode.USAGE,
+    diag('ETL4002', `${path} is not a Data Pipeline definition (no "objects" list)`, { file: path }),
+    ExitCode.FAILURE,
   );
 }
 
@@ -131,7 +131,7 @@ function parseUntil(text: string | undefined): Date | undefined {
   const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) || !text.includes('T') ? text : `${text}Z`);
   if (Number.isNaN(d.getTime())) {
     throw new EtlError(
-      diag('ETL7571', `--until '${text}' is not a date-time`, {
+      diag('ETL8002', `--until '${text}' is not a date-time`, {
         hint: 'use ISO 8601, e.g. 2024-03-01T02:00:00Z',
       }),
       ExitCode.USAGE,
@@ -172,14 +172,14 @@ export async function activateLocally(opts: LocalActivateOptions): Promise<numbe
     const retryDelayMs = opts.retryDelay !== undefined ? parseDurationMs(opts.retryDelay) : undefined;
     if (opts.retryDelay !== undefined && retryDelayMs === undefined) {
       throw new EtlError(
-        diag('ETL7572', `--retry-delay '${opts.retryDelay}' is not a duration`, {
+        diag('ETL8001', `--retry-delay '${opts.retryDelay}' is not a duration`, {
           hint: "e.g. 0, 500ms, 5s, '2 minutes'",
         }),
         ExitCode.USAGE,
       );
     }
     if (opts.parallel !== undefined && (!Number.isInteger(opts.parallel) || opts.parallel < 1)) {
-      throw new EtlError(diag('ETL7573', `--parallel must be a positive whole number`), ExitCode.USAGE);
+      throw new EtlError(diag('ETL8111', `--parallel must be a positive whole number`), ExitCode.USAGE);
     }
     const loaded = await loadDefinitions(opts);
     if (!loaded) return ExitCode.FAILURE;

@@ -104,7 +104,7 @@ export function registerTaskCommands(task: Command): void {
           const refresh = Number(f.refreshRate);
           if (!Number.isFinite(refresh) || refresh <= 0)
             throw new EtlError(
-              diag('ETL7933', `--refresh-rate must be a positive number of seconds, got '${f.refreshRate}'`),
+              diag('ETL8111', `--refresh-rate must be a positive number of seconds, got '${f.refreshRate}'`),
               ExitCode.USAGE,
             );
           let timeoutMs: number | undefined;
@@ -113,7 +113,7 @@ export function registerTaskCommands(task: Command): void {
             timeoutMs = parseDurationMs(f.timeout);
             if (timeoutMs === undefined)
               throw new EtlError(
-                diag('ETL7933', `--timeout '${f.timeout}' is not a duration`, {
+                diag('ETL8001', `--timeout '${f.timeout}' is not a duration`, {
                   hint: 'e.g. 6h, 90m, 30s, "2 hours"',
                 }),
                 ExitCode.USAGE,
@@ -121,7 +121,7 @@ export function registerTaskCommands(task: Command): void {
           }
           if (f.dependency.length + f.okToFail.length === 0)
             throw new EtlError(
-              diag('ETL7933', 'nothing to wait for: give --dependency NAME (or --ok-to-fail NAME)'),
+              diag('ETL8112', 'nothing to wait for: give --dependency NAME (or --ok-to-fail NAME)'),
               ExitCode.USAGE,
             );
           const { waitForPipelines } = await import('./wait-for-pipelines.js');

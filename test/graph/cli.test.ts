@@ -47,7 +47,7 @@ describe('etlctl definition / pipeline visualize', () => {
   it('rejects an unknown output extension as a usage error', () => {
     const r = runCli(['definition', 'visualize', HAND_WRITTEN, '-o', join(tempDir(), 'out.jpg')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error ETL5001: .*out\.jpg/);
+    expect(r.stderr).toMatch(/error ETL8115: .*out\.jpg/);
     expect(r.stderr).toMatch(/\.svg, \.png, \.dot or \.html/);
   });
 
