@@ -12,6 +12,13 @@ export interface Outcome<R = unknown> {
   result: R | null;
   /** Source texts for excerpts under diagnostics (human view only). */
   sources?: SourceTexts;
+  /** Diagnostics a long-running command already printed as it went (human view only). */
+  shown?: ReadonlySet<Diagnostic>;
+}
+
+/** The diagnostics a human view has still to print. */
+export function unshown(o: Outcome): Diagnostic[] {
+  return o.shown ? o.diagnostics.filter((d) => !o.shown!.has(d)) : o.diagnostics;
 }
 
 export function outcome<R>(

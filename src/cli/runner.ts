@@ -9,6 +9,7 @@ import { EtlError, ExitCode } from '../diagnostics/index.js';
 import type { Io } from './io.js';
 import { io as currentIo } from './io.js';
 import type { Outcome } from './outcome.js';
+import { unshown } from './outcome.js';
 import { printDiagnostics } from './views/diagnostics.js';
 import { printEnvelope, printStreamLine, envelope } from './views/envelope.js';
 
@@ -56,7 +57,7 @@ export function setExit(code: number): void {
 export async function printOutcome<R>(o: Outcome<R>, ctx: CommandContext, view?: View<R>): Promise<void> {
   if (ctx.stream) printStreamLine(ctx.io, envelope(o));
   else if (ctx.json) printEnvelope(ctx.io, o);
-  else if (o.result === null || !view) printDiagnostics(ctx.io, o.diagnostics, o.sources);
+  else if (o.result === null || !view) printDiagnostics(ctx.io, unshown(o), o.sources);
   else await view.human(o, ctx.io);
   setExit(o.exitCode);
 }

@@ -111,11 +111,10 @@ describe('etlctl definition / pipeline visualize', () => {
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as {
       ok: boolean;
-      format: string;
-      nodes: number;
+      result: { format: string; nodes: number };
       diagnostics: unknown[];
     };
-    expect(result).toMatchObject({ ok: true, format: 'dot', diagnostics: [] });
+    expect(result).toMatchObject({ ok: true, result: { format: 'dot' }, diagnostics: [] });
     const dot = readFileSync(target, 'utf8');
     expect(dot).toMatch(/^digraph "pipeline" \{/);
     expect(dot).not.toContain('cylinder');

@@ -77,7 +77,7 @@ describe('etlctl definition run / pipeline history (local engine)', () => {
     expect(readFileSync(data, 'utf8')).toBe('A\nB\nC\n');
 
     const history = etlctl(dir, ['pipeline', 'history', 'resume', '--json']);
-    const runs = JSON.parse(history.stdout).runs as { id: number; status: string }[];
+    const runs = JSON.parse(history.stdout).result.runs as { id: number; status: string }[];
     expect(runs.map((r) => r.status)).toEqual(['FINISHED', 'INTERRUPTED']);
   });
 

@@ -4,7 +4,7 @@
  * their category names the area they belong to.
  */
 import type { CodeTable } from '../code-table.js';
-import { error, info } from '../code-doc.js';
+import { error, info, warning } from '../code-doc.js';
 
 const U = 'usage';
 
@@ -158,4 +158,25 @@ export const usageCodes: CodeTable = {
     'more diagnostics than the JSON output holds',
     'The --json envelope keeps at most 10,000 diagnostics and 2,000 characters per message or hint; this entry says how many were left out.',
   ),
+  ETL8117: warning(
+    U,
+    'an option does not apply to this target and is ignored',
+    'Some options only mean something for AWS targets (--force) or for the local engine (--until, --detach, --retry-delay, --parallel).',
+  ),
+  ETL8140: {
+    ...warning(
+      U,
+      'interrupted (Ctrl-C)',
+      'SIGINT stopped the command: nothing new started and running steps were stopped; they are INTERRUPTED and run again on the next activate. A second Ctrl-C stops at once. Exit code 130.',
+    ),
+    exit: 130,
+  },
+  ETL8141: {
+    ...warning(
+      U,
+      'stopped by SIGTERM',
+      'SIGTERM stopped the command the same way as Ctrl-C; interrupted steps run again on the next activate. Exit code 143.',
+    ),
+    exit: 143,
+  },
 };
