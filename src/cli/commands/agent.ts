@@ -51,7 +51,9 @@ export function register(program: Command): void {
           const retryDelayMs = durationMs(flags.retryDelay, '--retry-delay');
           const { runAgent } = await import('../../local/agent.js');
           const printers = new Map<string, ProgressPrinter>();
+          let announced = false;
           const stopper = stopOnSignals(() => {
+            announced = true;
             if (!ctx.json)
               ctx.io.out(
                 `Agent stopping: running steps get up to ${graceSeconds}s to finish; a second signal ends it at once.`,
@@ -74,7 +76,7 @@ export function register(program: Command): void {
               reporter: (pipeline) => {
                 if (ctx.stream) return streamReporter(ctx.io, pipeline);
                 if (ctx.json) return silentReporter;
-                const p = new ProgressPrinter(ctx.io);
+                const p = new ProgressPrinter(ctx.io, { stopAnnounced: () => announced });
                 printers.set(pipeline, p);
                 return p;
               },

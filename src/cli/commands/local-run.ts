@@ -73,10 +73,11 @@ export async function runChecked(
   const { runLocally, stateDirOf, unfinished } = await import('../../local/activate.js');
   const stateDir = stateDirOf(config);
   const printers = new Map<string, ProgressPrinter>();
+  let announced = false;
   const reporter = (pipeline: string) => {
     if (ctx.stream) return streamReporter(ctx.io, pipeline);
     if (ctx.json) return silentReporter;
-    const p = new ProgressPrinter(ctx.io);
+    const p = new ProgressPrinter(ctx.io, { stopAnnounced: () => announced });
     printers.set(pipeline, p);
     return p;
   };
@@ -94,6 +95,7 @@ export async function runChecked(
   };
   const ask = asker(ctx.io, ctx.json);
   const stopper = stopOnSignals((s) => {
+    announced = true;
     if (!ctx.json) ctx.io.err(`\n${STOPPING[s]}`);
   });
   try {

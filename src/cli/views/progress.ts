@@ -12,6 +12,8 @@ import { printStreamLine } from './envelope.js';
 export interface ProgressOptions {
   /** Clock for timestamps (tests). */
   clock?: () => Date;
+  /** The command has told the user it is stopping (Ctrl-C/SIGTERM): the engine's own note would say it twice. */
+  stopAnnounced?: () => boolean;
 }
 
 function fmtInt(n: number): string {
@@ -110,6 +112,7 @@ export class ProgressPrinter implements Reporter {
         );
         break;
       case 'note':
+        if (this.opts.stopAnnounced?.() && e.message.startsWith('stopping:')) break;
         this.line(e.message);
         break;
     }
