@@ -52,11 +52,10 @@ export function durationMs(text: string | undefined, flag: string, sign = false)
 export function dateTime(text: string | undefined, flag: string): Date | undefined {
   if (text === undefined) return undefined;
   const s = text.trim();
-  const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(s);
-  const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(s);
-  const d = ok
-    ? new Date(zoned ? s : s.length === 10 ? `${s}T00:00:00Z` : `${s.replace(' ', 'T')}Z`)
-    : undefined;
+  // The same forms as the compiler's --start (src/compile/schedule.ts parseStart).
+  const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(s);
+  const zoned = /(Z|[+-]\d{2}:?\d{2})$/.test(s);
+  const d = ok ? new Date(zoned ? s : s.length === 10 ? `${s}T00:00:00Z` : `${s}Z`) : undefined;
   if (!d || Number.isNaN(d.getTime()))
     throw usage('ETL8002', `${flag} '${text}' is not a date-time`, 'use ISO 8601, e.g. 2026-03-01T02:00:00Z');
   return d;

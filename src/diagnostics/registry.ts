@@ -3,7 +3,9 @@
  * whoever owns the area), merged into one map. A code registered twice is an error, so two areas
  * cannot give one code two meanings. Loaded only by `etlctl explain` and the tests.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CodeDoc, CodeTable } from './code-table.js';
 
 export interface RegisteredCode extends CodeDoc {
@@ -20,10 +22,22 @@ function isCodeTable(v: unknown): v is CodeTable {
   return keys.length > 0 && keys.every((k) => CODE_RE.test(k));
 }
 
+/**
+ * A built table whose source is gone is left over from an older build (tsc does not delete
+ * outputs): dist/src/diagnostics/codes/x.js without src/diagnostics/codes/x.ts next to dist/.
+ */
+function stale(path: string): boolean {
+  const m = /[\\/]dist[\\/](src[\\/]diagnostics[\\/]codes[\\/][^\\/]+)\.js$/.exec(path);
+  if (!m) return false;
+  const root = path.slice(0, m.index);
+  return existsSync(join(root, 'src')) && !existsSync(join(root, `${m[1]}.ts`));
+}
+
 /** Table modules in codes/: .js in the build, .ts when the tests run the sources. */
 function tableFiles(dir: URL): string[] {
   return readdirSync(dir)
     .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
+    .filter((f) => !stale(fileURLToPath(new URL(f, dir))))
     .sort();
 }
 

@@ -69,15 +69,19 @@ export function hasErrors(list: readonly Diagnostic[]): boolean {
   return list.some((d) => d.severity === 'error');
 }
 
+// One collator for every comparison: String#localeCompare builds one per call, which dominated
+// sorting thousands of findings (same order, issue 12).
+const collator = new Intl.Collator();
+
 /** Stable order: by file, line, column, then code, so output does not depend on discovery order. */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   return [...list].sort(
     (a, b) =>
-      (a.file ?? '').localeCompare(b.file ?? '') ||
+      collator.compare(a.file ?? '', b.file ?? '') ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.column ?? 0) - (b.column ?? 0) ||
-      a.code.localeCompare(b.code) ||
-      a.message.localeCompare(b.message),
+      collator.compare(a.code, b.code) ||
+      collator.compare(a.message, b.message),
   );
 }
 

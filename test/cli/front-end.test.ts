@@ -152,7 +152,7 @@ export async function resolve(spec, ctx, next) {
   });
 });
 
-describe('etlctl agent --json / --json-stream', () => {
+describe('--json and --json-stream of the long-running commands', () => {
   const schemas = resolve(ROOT, 'src/cli/schemas');
   const ajv = new Ajv({ strict: false });
   for (const f of readdirSync(schemas)) ajv.addSchema(JSON.parse(readFileSync(join(schemas, f), 'utf8')));
@@ -196,5 +196,30 @@ describe('etlctl agent --json / --json-stream', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const l of lines) expect(line(l), ajv.errorsText(line.errors)).toBe(true);
     expect(lines.map((l) => l.kind ?? 'envelope')).toEqual(['agent-started', 'agent-stopped', 'envelope']);
+  });
+
+  it('definition run --json-stream: the engine events, the summary, then the envelope', () => {
+    const work = tempDir('etlctl-stream-');
+    writeFileSync(
+      join(work, 's.json'),
+      JSON.stringify({
+        objects: [
+          { id: 'Default', name: 'Default', scheduleType: 'ondemand' },
+          { id: 'A', name: 'A', type: 'ShellCommandActivity', workerGroup: 'local', command: 'echo a' },
+        ],
+      }),
+    );
+    const r = runCli(['definition', 'run', 's.json', '--json-stream'], {
+      cwd: work,
+      env: { ETLCTL_CONFIG: '' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const l of lines) expect(line(l), ajv.errorsText(line.errors)).toBe(true);
+    expect(lines.map((l) => l.kind ?? 'envelope')).toEqual(['plan', 'start', 'end', 'summary', 'envelope']);
+    expect(lines.every((l) => l.kind === undefined || l.pipeline === 's')).toBe(true);
   });
 });

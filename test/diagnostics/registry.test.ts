@@ -3,7 +3,9 @@
  * code is used, one code has one exit code everywhere it is thrown, and `etlctl explain` documents
  * each of them.
  */
-import { resolve } from 'node:path';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CodeTable } from '../../src/diagnostics/code-table.js';
 import { loadRegistry, mergeTables } from '../../src/diagnostics/registry.js';
@@ -57,6 +59,21 @@ describe('diagnostic code registry', () => {
       expect(doc.category, doc.code).not.toBe('');
       expect(doc.summary.length, doc.code).toBeGreaterThan(5);
       expect(doc.explain.length, doc.code).toBeGreaterThan(20);
+    }
+  });
+
+  it('the build ignores a table left over from an older build (its source is gone)', async () => {
+    const codes = join(ROOT, 'dist/src/diagnostics/codes');
+    expect(existsSync(join(codes, 'etl9-internal.js')), 'run npm run build first').toBe(true);
+    const stale = join(codes, 'zz-removed-since.js');
+    copyFileSync(join(codes, 'etl9-internal.js'), stale);
+    try {
+      const built = (await import(pathToFileURL(join(ROOT, 'dist/src/diagnostics/registry.js')).href)) as {
+        loadRegistry: typeof loadRegistry;
+      };
+      expect((await built.loadRegistry()).get('ETL9000')?.table).toMatch(/etl9-internal\.js/);
+    } finally {
+      rmSync(stale);
     }
   });
 

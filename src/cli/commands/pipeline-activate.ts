@@ -128,7 +128,8 @@ async function onLocal(
       ...outcome<ActivateResult>(
         { target: 'local', mode: 'detached', pid: d.pid ?? null, logPath: d.logPath },
         checked.diagnostics,
-        undefined,
+        // Started: how the run goes is for `pipeline status` (AWS-only findings stop nothing here).
+        ExitCode.OK,
         checked.sources,
       ),
       shown,
