@@ -37,7 +37,8 @@ Exit codes:
 Every command takes --json: one JSON document {ok, exitCode, diagnostics, result} on stdout.
 \`etlctl explain CODE\` says what a diagnostic code means.`;
 
-export function buildProgram(): Command {
+/** The program with the commands `args` needs (all of them when `args` names none). */
+export async function buildProgram(args: readonly string[] = []): Promise<Command> {
   const program = new Command();
   program
     .name('etlctl')
@@ -48,7 +49,7 @@ export function buildProgram(): Command {
     .version(version(), '-V, --version')
     .showSuggestionAfterError(true)
     .addHelpText('after', EXIT_CODES_HELP);
-  registerCommands(program);
+  await registerCommands(program, args);
   const quiet = (cmd: Command): void => {
     // Errors become diagnostics (printed by the one printer, or inside the JSON envelope);
     // help text still goes where commander sends it.
@@ -63,7 +64,7 @@ export function buildProgram(): Command {
 export async function run(args: string[]): Promise<number> {
   const saved = process.exitCode;
   process.exitCode = undefined;
-  const program = buildProgram();
+  const program = await buildProgram(args);
   try {
     await program.parseAsync(args, { from: 'user' });
   } catch (err) {

@@ -31,6 +31,9 @@ export interface View<R> {
   human(o: Outcome<R>, io: Io): void | Promise<void>;
 }
 
+/** A view, or how to load it: views load when a command prints, not when etlctl starts. */
+export type ViewRef<R> = View<R> | (() => Promise<View<R>>);
+
 export function internalError(e: unknown): Diagnostic {
   const message = e instanceof Error ? e.message : String(e);
   return {
@@ -54,11 +57,11 @@ export function setExit(code: number): void {
   if (process.exitCode === undefined || Number(process.exitCode) < code) process.exitCode = code;
 }
 
-export async function printOutcome<R>(o: Outcome<R>, ctx: CommandContext, view?: View<R>): Promise<void> {
+export async function printOutcome<R>(o: Outcome<R>, ctx: CommandContext, view?: ViewRef<R>): Promise<void> {
   if (ctx.stream) printStreamLine(ctx.io, envelope(o));
   else if (ctx.json) printEnvelope(ctx.io, o);
   else if (o.result === null || !view) printDiagnostics(ctx.io, unshown(o), o.sources);
-  else await view.human(o, ctx.io);
+  else await (typeof view === 'function' ? await view() : view).human(o, ctx.io);
   setExit(o.exitCode);
 }
 
@@ -73,7 +76,7 @@ export function contextFor(flags: OutputFlags): CommandContext {
 export async function runCommand<R>(
   flags: OutputFlags,
   fn: (ctx: CommandContext) => Promise<Outcome<R>>,
-  view: View<R>,
+  view: ViewRef<R>,
 ): Promise<void> {
   const ctx = contextFor(flags);
   let o: Outcome<R>;

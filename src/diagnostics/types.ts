@@ -70,18 +70,19 @@ export function hasErrors(list: readonly Diagnostic[]): boolean {
 }
 
 // One collator for every comparison: String#localeCompare builds one per call, which dominated
-// sorting thousands of findings (same order, issue 12).
-const collator = new Intl.Collator();
+// sorting thousands of findings (same order, issue 12). Made on first use: it costs start-up time.
+let collator: Intl.Collator | undefined;
+const compare = (a: string, b: string): number => (collator ??= new Intl.Collator()).compare(a, b);
 
 /** Stable order: by file, line, column, then code, so output does not depend on discovery order. */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   return [...list].sort(
     (a, b) =>
-      collator.compare(a.file ?? '', b.file ?? '') ||
+      compare(a.file ?? '', b.file ?? '') ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.column ?? 0) - (b.column ?? 0) ||
-      collator.compare(a.code, b.code) ||
-      collator.compare(a.message, b.message),
+      compare(a.code, b.code) ||
+      compare(a.message, b.message),
   );
 }
 

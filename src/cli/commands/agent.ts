@@ -9,10 +9,7 @@ import type { CommonFlags } from '../args.js';
 import { durationMs, positiveInt, withCommonOptions } from '../args.js';
 import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
-import { stopOnSignals } from '../signals.js';
-import { agentView, printAgentEvent } from '../views/agent.js';
-import { printStreamLine } from '../views/envelope.js';
-import { ProgressPrinter, silentReporter, streamReporter } from '../views/progress.js';
+import type { ProgressPrinter } from '../views/progress.js';
 
 interface Flags extends CommonFlags {
   jsonStream?: boolean;
@@ -50,6 +47,10 @@ export function register(program: Command): void {
           const parallel = positiveInt(flags.parallel, '--parallel');
           const retryDelayMs = durationMs(flags.retryDelay, '--retry-delay');
           const { runAgent } = await import('../../local/agent.js');
+          const { stopOnSignals } = await import('../signals.js');
+          const { printAgentEvent } = await import('../views/agent.js');
+          const { printStreamLine } = await import('../views/envelope.js');
+          const { ProgressPrinter, silentReporter, streamReporter } = await import('../views/progress.js');
           const printers = new Map<string, ProgressPrinter>();
           let announced = false;
           const stopper = stopOnSignals(() => {
@@ -86,7 +87,7 @@ export function register(program: Command): void {
             stopper.dispose();
           }
         },
-        agentView,
+        () => import('../views/agent.js').then((m) => m.agentView),
       ),
     );
 }

@@ -4,7 +4,6 @@ import type { CommonFlags } from '../args.js';
 import { withCommonOptions } from '../args.js';
 import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
-import { alertsTestView } from '../views/alerts-test.js';
 import { alertsGroup } from './groups.js';
 
 export function register(program: Command): void {
@@ -20,7 +19,7 @@ export function register(program: Command): void {
         const published = await alertsTestOnAws({ mode: flags.mode, configPath: flags.config });
         return outcome({ published });
       },
-      alertsTestView,
+      () => import('../views/alerts-test.js').then((m) => m.alertsTestView),
     ),
   );
 }

@@ -5,7 +5,6 @@ import { withCommonOptions } from '../args.js';
 import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
 import type { ConfigExplainResult, ConfigValue } from '../views/config-explain.js';
-import { configExplainView } from '../views/config-explain.js';
 import { configGroup } from './groups.js';
 
 const SECRET_REF = /^\$\{(env|file):[^}]+\}$/;
@@ -47,7 +46,7 @@ export function register(program: Command): void {
         };
         return outcome(result);
       },
-      configExplainView,
+      () => import('../views/config-explain.js').then((m) => m.configExplainView),
     ),
   );
 }

@@ -9,7 +9,6 @@ import { withCommonOptions } from '../args.js';
 import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
 import type { DatabaseResult } from '../views/database.js';
-import { databaseView, printScript } from '../views/database.js';
 import { databaseGroup } from './groups.js';
 
 interface Flags extends CommonFlags {
@@ -41,6 +40,7 @@ export function register(program: Command): void {
         flags,
         async (ctx) => {
           const { databaseCommand } = await import('../../aws/admin.js');
+          const { printScript } = await import('../views/database.js');
           const r = await databaseCommand({
             action,
             files,
@@ -62,7 +62,7 @@ export function register(program: Command): void {
           };
           return outcome(result, r.diagnostics, undefined, r.sources);
         },
-        databaseView,
+        () => import('../views/database.js').then((m) => m.databaseView),
       ),
     );
   }

@@ -5,11 +5,9 @@ import { Option } from 'commander';
 import { diag, EtlError, ExitCode } from '../../diagnostics/index.js';
 import { withJson } from '../args.js';
 import { outcome } from '../outcome.js';
-import { writeOutput } from '../output.js';
 import type { OutputFlags } from '../runner.js';
 import { runCommand } from '../runner.js';
 import type { ConvertResult } from '../views/definition-convert.js';
-import { definitionConvertView } from '../views/definition-convert.js';
 import { definitionGroup } from './groups.js';
 
 interface Flags extends OutputFlags {
@@ -70,11 +68,12 @@ export function register(program: Command): void {
           if (!converted.output)
             return outcome<ConvertResult>(null, converted.diagnostics, undefined, sources);
           const result: ConvertResult = { from: converted.from, to: flags.to, output: flags.output ?? null };
+          const { writeOutput } = await import('../output.js');
           if (flags.output) await writeOutput(flags.output, JSON.stringify(converted.output, null, 2) + '\n');
           else result.definition = converted.output;
           return outcome(result, converted.diagnostics, undefined, sources);
         },
-        definitionConvertView,
+        () => import('../views/definition-convert.js').then((m) => m.definitionConvertView),
       ),
     );
 }

@@ -6,10 +6,9 @@ import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
 import { printDiagnostics } from '../views/diagnostics.js';
 import type { LocalActivateResult } from '../views/local-run.js';
-import { localActivateView } from '../views/local-run.js';
 import { definitionGroup } from './groups.js';
-import type { LocalFlags } from './local-run.js';
-import { localArgs, runChecked, withLocalRunOptions } from './local-run.js';
+import type { LocalFlags } from './local-options.js';
+import { localArgs, withLocalRunOptions } from './local-options.js';
 
 export function register(program: Command): void {
   withLocalRunOptions(
@@ -44,9 +43,10 @@ export function register(program: Command): void {
           if (!checked.ok)
             ctx.io.err('note: AWS would refuse the errors above; the local engine runs the pipeline anyway');
         }
+        const { runChecked } = await import('./local-run.js');
         return runChecked(checked, args, flags, ctx, shown);
       },
-      localActivateView,
+      () => import('../views/local-run.js').then((m) => m.localActivateView),
     ),
   );
 }

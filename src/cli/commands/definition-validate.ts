@@ -5,7 +5,6 @@ import { runCommand } from '../runner.js';
 import { dateTime, positiveInt, withJson } from '../args.js';
 import { outcome } from '../outcome.js';
 import type { DefinitionValidateResult } from '../views/definition-validate.js';
-import { definitionValidateView } from '../views/definition-validate.js';
 import { definitionGroup } from './groups.js';
 
 interface Flags extends OutputFlags {
@@ -48,7 +47,7 @@ export function register(program: Command): void {
           };
           return outcome(result, checked.diagnostics, undefined, checked.sources);
         },
-        definitionValidateView,
+        () => import('../views/definition-validate.js').then((m) => m.definitionValidateView),
       ),
     );
 }

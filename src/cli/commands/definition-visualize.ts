@@ -5,7 +5,6 @@ import { withJson } from '../args.js';
 import { outcome } from '../outcome.js';
 import type { OutputFlags } from '../runner.js';
 import { runCommand } from '../runner.js';
-import { visualizeView } from '../views/visualize.js';
 import type { DrawFlags } from './draw.js';
 import { draw, drawingOptions, outputFormat } from './draw.js';
 import { definitionGroup } from './groups.js';
@@ -37,7 +36,7 @@ export function register(program: Command): void {
         const drawn = await draw(def, flags, format);
         return outcome(drawn.result, drawn.diagnostics);
       },
-      visualizeView,
+      () => import('../views/visualize.js').then((m) => m.visualizeView),
     ),
   );
 }

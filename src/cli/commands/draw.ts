@@ -7,7 +7,6 @@ import type { Diagnostic } from '../../diagnostics/index.js';
 import { diag, EtlError, ExitCode } from '../../diagnostics/index.js';
 import type { Direction } from '../../graph/model.js';
 import type { GraphFormat } from '../../graph/render.js';
-import { writeOutput } from '../output.js';
 import type { DrawResult } from '../views/visualize.js';
 
 export interface DrawFlags {
@@ -72,6 +71,7 @@ export async function draw(
   }
   const rendered = await renderGraph(graph, format);
   const target = resolve(flags.out);
+  const { writeOutput } = await import('../output.js');
   await writeOutput(target, rendered, flags.out);
   return {
     result: {

@@ -5,7 +5,6 @@ import { withJson } from '../args.js';
 import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
 import type { OutputFlags } from '../runner.js';
-import { explainView } from '../views/explain.js';
 
 export function register(program: Command): void {
   withJson(
@@ -39,7 +38,7 @@ export function register(program: Command): void {
           exitCode: doc.exit ?? 1,
         });
       },
-      explainView,
+      () => import('../views/explain.js').then((m) => m.explainView),
     ),
   );
 }

@@ -1,15 +1,14 @@
 /**
- * What `pipeline activate` (local targets) and `definition run` share: the local flags, and a run
- * of checked definitions on the local engine with live progress, Ctrl-C handling and the result.
+ * What `pipeline activate` (local targets) and `definition run` share: a run of checked
+ * definitions on the local engine with live progress, Ctrl-C handling and the result. Loaded when
+ * such a command runs (the flags are in local-options.ts).
  */
-import type { Command } from 'commander';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import { ExitCode, hasErrors } from '../../diagnostics/index.js';
 import type { Checked } from '../../front.js';
 import type { AttemptView } from '../../local/activate.js';
 import type { RunSummary } from '../../local/engine.js';
-import type { CommonFlags } from '../args.js';
-import { dateTime, durationMs, positiveInt } from '../args.js';
+import type { LocalArgs, LocalFlags } from './local-options.js';
 import type { Outcome } from '../outcome.js';
 import { outcome } from '../outcome.js';
 import { asker } from '../prompt.js';
@@ -20,39 +19,6 @@ import { printStreamLine } from '../views/envelope.js';
 import type { LocalActivateResult, LocalRun } from '../views/local-run.js';
 import { localRun } from '../views/local-run.js';
 import { ProgressPrinter, silentReporter, streamReporter } from '../views/progress.js';
-
-export interface LocalFlags extends CommonFlags {
-  jsonStream?: boolean;
-  until?: string;
-  retryDelay?: string;
-  parallel?: string;
-  yes?: boolean;
-  dryRun?: boolean;
-}
-
-export interface LocalArgs {
-  until?: Date;
-  retryDelayMs?: number;
-  parallel?: number;
-}
-
-export function withLocalRunOptions(cmd: Command): Command {
-  return cmd
-    .option('--until <iso>', 'local: run the instances due up to this time (default now)')
-    .option('--retry-delay <duration>', 'local: replace every retryDelay (development), e.g. 0, 500ms, 5s')
-    .option('--parallel <n>', 'local: steps running at once (default 4)')
-    .option('-y, --yes', 'answer yes to confirmations (scripts), e.g. before a large backfill')
-    .option('--json-stream', 'print each event as one JSON line while running, then the envelope');
-}
-
-/** Read and check the local flags before any work (usage errors, exit 2). */
-export function localArgs(flags: LocalFlags): LocalArgs {
-  return {
-    until: dateTime(flags.until, '--until'),
-    retryDelayMs: durationMs(flags.retryDelay, '--retry-delay'),
-    parallel: positiveInt(flags.parallel, '--parallel'),
-  };
-}
 
 const STOPPING = {
   SIGINT:

@@ -11,18 +11,16 @@ import type { Checked } from '../../front.js';
 import { withCommonOptions } from '../args.js';
 import type { Outcome } from '../outcome.js';
 import { outcome } from '../outcome.js';
-import { asker } from '../prompt.js';
 import type { CommandContext } from '../runner.js';
 import { runCommand } from '../runner.js';
 import type { ActivateResult } from '../views/activate.js';
-import { activateView, awsEventPrinter } from '../views/activate.js';
 import { printStreamLine } from '../views/envelope.js';
 import { printDiagnostics } from '../views/diagnostics.js';
 import type { CompileFlags } from './compile-options.js';
 import { frontOptions } from './compile-options.js';
 import { pipelineGroup } from './groups.js';
-import type { LocalArgs, LocalFlags } from './local-run.js';
-import { localArgs, runChecked, withLocalRunOptions } from './local-run.js';
+import type { LocalArgs, LocalFlags } from './local-options.js';
+import { localArgs, withLocalRunOptions } from './local-options.js';
 import { targetOf } from './target.js';
 
 interface Flags extends LocalFlags, CompileFlags {
@@ -61,6 +59,8 @@ function ignoredFlags(flags: Flags, target: 'local' | 'aws'): Diagnostic[] {
 async function onAws(checked: Checked, flags: Flags, ctx: CommandContext, shown: Set<Diagnostic>) {
   const { activateOnAws } = await import('../../aws/activate.js');
   const { confirmOrRefuse } = await import('../../aws/command.js');
+  const { asker } = await import('../prompt.js');
+  const { awsEventPrinter } = await import('../views/activate.js');
   const ask = asker(ctx.io, ctx.json);
   const printer = ctx.json ? undefined : awsEventPrinter(ctx.io, checked.sources, shown);
   const r = await activateOnAws({
@@ -135,6 +135,7 @@ async function onLocal(
       shown,
     };
   }
+  const { runChecked } = await import('./local-run.js');
   return runChecked(checked, args, flags, ctx, shown);
 }
 
@@ -194,7 +195,7 @@ export function register(program: Command): void {
             ? onAws(checked, flags, ctx, shown)
             : onLocal(checked, args, flags, files, ctx, shown);
         },
-        activateView,
+        () => import('../views/activate.js').then((m) => m.activateView),
       ),
     );
 }

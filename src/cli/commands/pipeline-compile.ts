@@ -4,10 +4,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { withCommonOptions } from '../args.js';
 import { outcome } from '../outcome.js';
-import { writeOutput } from '../output.js';
 import { runCommand } from '../runner.js';
 import type { CompileResult } from '../views/compile.js';
-import { compileView } from '../views/compile.js';
 import type { CompileFlags } from './compile-options.js';
 import { frontOptions, withScheduleOptions } from './compile-options.js';
 import { pipelineGroup } from './groups.js';
@@ -43,6 +41,7 @@ export function register(program: Command): void {
           const result: CompileResult = { format: flags.format, outDir: dir, files: [] };
           if (!checked.ok) return outcome(result, checked.diagnostics, undefined, checked.sources);
           const { stringifyDefinition } = await import('../../definition/json.js');
+          const { writeOutput } = await import('../output.js');
           for (const p of checked.pipelines) {
             const def = p.definition!;
             const path = join(dir, `${def.meta?.pipelineName ?? 'pipeline'}.json`);
@@ -51,7 +50,7 @@ export function register(program: Command): void {
           }
           return outcome(result, checked.diagnostics, undefined, checked.sources);
         },
-        compileView,
+        () => import('../views/compile.js').then((m) => m.compileView),
       ),
     );
 }

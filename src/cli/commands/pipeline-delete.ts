@@ -4,7 +4,6 @@ import { diag, ExitCode } from '../../diagnostics/index.js';
 import type { CommonFlags } from '../args.js';
 import { withCommonOptions } from '../args.js';
 import { outcome } from '../outcome.js';
-import { asker } from '../prompt.js';
 import { runCommand } from '../runner.js';
 import type { View } from '../runner.js';
 import { printDiagnostics } from '../views/diagnostics.js';
@@ -36,6 +35,7 @@ export function register(program: Command): void {
       flags,
       async (ctx) => {
         const { deleteOnAws } = await import('../../aws/status.js');
+        const { asker } = await import('../prompt.js');
         const r = await deleteOnAws({
           name,
           mode: flags.mode,

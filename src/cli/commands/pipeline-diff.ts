@@ -5,7 +5,6 @@ import type { CommonFlags } from '../args.js';
 import { withCommonOptions } from '../args.js';
 import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
-import { diffView } from '../views/diff.js';
 import { pipelineGroup } from './groups.js';
 
 export function register(program: Command): void {
@@ -31,7 +30,7 @@ export function register(program: Command): void {
         const diff = await diffOnAws(p.definition!, checked.config, p.file);
         return outcome(diff, checked.diagnostics, undefined, checked.sources);
       },
-      diffView,
+      () => import('../views/diff.js').then((m) => m.diffView),
     ),
   );
 }

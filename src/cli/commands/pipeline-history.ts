@@ -4,7 +4,6 @@ import type { CommonFlags } from '../args.js';
 import { positiveInt, withCommonOptions } from '../args.js';
 import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
-import { historyView } from '../views/history.js';
 import { pipelineGroup } from './groups.js';
 
 export function register(program: Command): void {
@@ -23,7 +22,7 @@ export function register(program: Command): void {
           const { historyLocally } = await import('../../local/status.js');
           return outcome(await historyLocally({ name, mode: flags.mode, configPath: flags.config, limit }));
         },
-        historyView,
+        () => import('../views/history.js').then((m) => m.historyView),
       ),
     );
 }

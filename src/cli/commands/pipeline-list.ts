@@ -4,7 +4,6 @@ import type { CommonFlags } from '../args.js';
 import { withCommonOptions } from '../args.js';
 import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
-import { listView } from '../views/list.js';
 import { pipelineGroup } from './groups.js';
 
 export function register(program: Command): void {
@@ -21,7 +20,7 @@ export function register(program: Command): void {
         const pipelines = await listOnAws({ mode: flags.mode, configPath: flags.config, all: flags.all });
         return outcome({ all: Boolean(flags.all), pipelines });
       },
-      listView,
+      () => import('../views/list.js').then((m) => m.listView),
     ),
   );
 }

@@ -7,7 +7,6 @@ import { positiveInt, withCommonOptions } from '../args.js';
 import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
 import type { StatusResult } from '../views/status.js';
-import { statusView } from '../views/status.js';
 import { pipelineGroup } from './groups.js';
 import { targetOf } from './target.js';
 
@@ -52,7 +51,7 @@ export function register(program: Command): void {
           const s = await statusLocally({ name, mode: flags.mode, configPath: flags.config, limit });
           return outcome<StatusResult>({ target: 'local', ...s });
         },
-        statusView,
+        () => import('../views/status.js').then((m) => m.statusView),
       ),
     );
 }

@@ -4,7 +4,6 @@ import { withCommonOptions } from '../args.js';
 import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
 import type { ValidateResult } from '../views/validate.js';
-import { validateView } from '../views/validate.js';
 import type { CompileFlags } from './compile-options.js';
 import { frontOptions, withScheduleOptions } from './compile-options.js';
 import { pipelineGroup } from './groups.js';
@@ -36,7 +35,7 @@ export function register(program: Command): void {
         };
         return outcome(result, checked.diagnostics, undefined, checked.sources);
       },
-      validateView,
+      () => import('../views/validate.js').then((m) => m.validateView),
     ),
   );
 }

@@ -4,7 +4,6 @@ import { diag, hasErrors } from '../../diagnostics/index.js';
 import { withCommonOptions } from '../args.js';
 import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
-import { visualizeView } from '../views/visualize.js';
 import type { CompileFlags } from './compile-options.js';
 import { frontOptions } from './compile-options.js';
 import type { DrawFlags } from './draw.js';
@@ -43,7 +42,7 @@ export function register(program: Command): void {
             checked.sources,
           );
         },
-        visualizeView,
+        () => import('../views/visualize.js').then((m) => m.visualizeView),
       ),
     );
 }
