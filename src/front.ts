@@ -82,6 +82,7 @@ const isJson = (f: string): boolean => extname(f).toLowerCase() === '.json';
 const UNREADABLE = new Set(['ETL4001', 'ETL4002', 'ETL4003', 'ETL4004', 'ETL4006', 'ETL4010', 'ETL4030']);
 
 function readDefinitionJson(
+  check: CheckJson,
   file: string,
   display: string,
   opts: FrontOptions,
@@ -103,13 +104,13 @@ function readDefinitionJson(
     });
     return { file: display, kind: 'json', name: fallbackName, diagnostics: [d], ok: false, runnable: false };
   }
-  // Loaded lazily: the checker is the biggest module of the front end.
-  return checkJson(json, text, display, fallbackName, opts, now);
+  return checkJson(check, json, text, display, fallbackName, opts, now);
 }
 
-let checkerModule: typeof import('./definition/check.js') | undefined;
+type CheckJson = (typeof import('./definition/check.js'))['checkDefinitionJson'];
 
 function checkJson(
+  check: CheckJson,
   json: unknown,
   text: string,
   display: string,
@@ -117,10 +118,11 @@ function checkJson(
   opts: FrontOptions,
   now: Date,
 ): CheckedPipeline {
-  const { checkDefinitionJson } = checkerModule!;
-  const checked = checkDefinitionJson(json, display, { now, maxObjects: opts.maxObjects });
+  const checked = check(json, display, { now, maxObjects: opts.maxObjects });
   let diagnostics = checked.diagnostics;
-  if (opts.definitions === 'run') diagnostics = diagnostics.filter((d) => UNREADABLE.has(d.code));
+  // A definition that could not be read keeps every finding: they say why.
+  if (opts.definitions === 'run' && checked.definition)
+    diagnostics = diagnostics.filter((d) => UNREADABLE.has(d.code));
   const lineOf = objectLineIndex(text);
   diagnostics = diagnostics.map((d) => {
     if (d.objectId === undefined || d.line !== undefined) return d;
@@ -216,10 +218,18 @@ export async function loadAndCheck(paths: string[], opts: FrontOptions = {}): Pr
     for (const [k, v] of config.sources) sources.set(k, v);
   }
   if (json.length > 0) {
-    checkerModule ??= await import('./definition/check.js');
+    // Loaded only for definition files: the checker is the biggest module of the front end.
+    const { checkDefinitionJson } = await import('./definition/check.js');
     for (const f of json)
       pipelines.push(
-        readDefinitionJson(resolve(cwd, f), displayPath(resolve(cwd, f), cwd), opts, now, sources),
+        readDefinitionJson(
+          checkDefinitionJson,
+          resolve(cwd, f),
+          displayPath(resolve(cwd, f), cwd),
+          opts,
+          now,
+          sources,
+        ),
       );
   }
   const diagnostics = sortDiagnostics(pipelines.flatMap((p) => p.diagnostics));
