@@ -12,4 +12,53 @@ export default tseslint.config(
     },
   },
   { files: ['bench/**', 'test/**', 'bin/**'], rules: { 'no-console': 'off' } },
+  // DESIGN.md: arrows point down. Only src/cli prints and reads the command line; libraries
+  // (and the front end) never import it, never print, and report through return values and events.
+  {
+    files: ['src/**/*.ts', 'steps/**/*.ts'],
+    ignores: ['src/cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/cli', '**/cli/**', '**/cli/*.js'],
+              message:
+                'only src/cli prints: a library returns values and diagnostics and reports progress through an event interface (DESIGN.md Layout)',
+            },
+          ],
+        },
+      ],
+      'no-console': 'error',
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'stdout', message: 'only src/cli prints (src/cli/io.ts)' },
+        { object: 'process', property: 'stderr', message: 'only src/cli prints (src/cli/io.ts)' },
+        { object: 'process', property: 'argv', message: 'only src/cli reads the command line' },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'steps/**/*.ts'],
+    ignores: ['src/cli/**', 'src/front.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/cli', '**/cli/**', '**/cli/*.js'],
+              message:
+                'only src/cli prints: a library returns values and diagnostics and reports progress through an event interface (DESIGN.md Layout)',
+            },
+            {
+              group: ['**/front.js', '**/front'],
+              message: 'the front end sits above the libraries: src/cli calls it, libraries do not',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,39 +1,23 @@
-/** `etlctl alerts test` and `etlctl database …` as exit-code-returning functions for the CLI. */
-import { ExitCode, formatDiagnostics, hasErrors, sortDiagnostics } from '../diagnostics.js';
-import { err, out } from '../cli/common.js';
-import type { AwsCommandOptions } from './command.js';
-import { clientsFor, loadAwsConfig, printFailure } from './command.js';
+/** `etlctl alerts test` and `etlctl database …`: they return what they did; src/cli prints it. */
+import type { Diagnostic } from '../diagnostics.js';
+import { hasErrors } from '../diagnostics.js';
+import type { TopicResult } from './alerts.js';
 import { publishTestAlerts } from './alerts.js';
+import type { AwsCommandOptions } from './command.js';
+import { clientsFor, loadAwsConfig } from './command.js';
 import type { DatabaseAction } from './database.js';
-import {
-  databaseStatements,
-  executeOnRedshift,
-  formatScript,
-  loadTableDefinitions,
-  redshiftTarget,
-} from './database.js';
+import { databaseStatements, executeOnRedshift, loadTableDefinitions, redshiftTarget } from './database.js';
 
-export async function alertsTestOnAws(opts: AwsCommandOptions & { now?: Date }): Promise<number> {
+export async function alertsTestOnAws(opts: AwsCommandOptions & { now?: Date }): Promise<TopicResult[]> {
+  const config = loadAwsConfig(opts);
+  const clients = clientsFor(config);
   try {
-    const config = loadAwsConfig(opts);
-    const clients = clientsFor(config);
-    try {
-      const results = await publishTestAlerts(clients, config.alerts, {
-        mode: config.mode,
-        now: opts.now ?? new Date(),
-      });
-      if (opts.json) out(JSON.stringify({ ok: true, published: results }, null, 2));
-      else
-        for (const r of results)
-          out(
-            `published a test message to the ${r.role} topic ${r.topicArn} (message ${r.messageId ?? '?'})`,
-          );
-      return ExitCode.OK;
-    } finally {
-      clients.destroy();
-    }
-  } catch (e) {
-    return printFailure(e);
+    return await publishTestAlerts(clients, config.alerts, {
+      mode: config.mode,
+      now: opts.now ?? new Date(),
+    });
+  } finally {
+    clients.destroy();
   }
 }
 
@@ -44,55 +28,51 @@ export interface DatabaseCommandOptions extends AwsCommandOptions {
   /** Named redshift connection from the config. */
   connection?: string;
   pollMs?: number;
+  /** Called with the statements before they run (--execute), so they show while the Data API works. */
+  onStatements?: (statements: readonly string[]) => void;
 }
 
-export async function databaseCommand(opts: DatabaseCommandOptions): Promise<number> {
-  let sources: Map<string, string> | undefined;
+export interface DatabaseCommandResult {
+  action: DatabaseAction;
+  statements: string[];
+  executed: boolean;
+  /** With --execute: the connection, where it is, and how many batches and statements ran. */
+  connection?: string;
+  location?: string;
+  batches?: number;
+  ran?: number;
+  /** Problems in the table definition files (nothing ran when one is an error). */
+  diagnostics: Diagnostic[];
+  sources: Map<string, string>;
+}
+
+export async function databaseCommand(opts: DatabaseCommandOptions): Promise<DatabaseCommandResult> {
+  const config = loadAwsConfig(opts);
+  const loaded = await loadTableDefinitions(opts.files);
+  const base = {
+    action: opts.action,
+    executed: false,
+    diagnostics: loaded.diagnostics,
+    sources: loaded.sources,
+  };
+  if (hasErrors(loaded.diagnostics)) return { ...base, statements: [] };
+  const statements = databaseStatements(opts.action, loaded.tables, config.permissions);
+  if (!opts.execute) return { ...base, statements };
+  const target = redshiftTarget(config, opts.connection);
+  const clients = clientsFor(config);
   try {
-    const config = loadAwsConfig(opts);
-    const loaded = await loadTableDefinitions(opts.files);
-    sources = loaded.sources;
-    if (hasErrors(loaded.diagnostics)) {
-      err(formatDiagnostics(sortDiagnostics(loaded.diagnostics), sources));
-      return ExitCode.FAILURE;
-    }
-    const statements = databaseStatements(opts.action, loaded.tables, config.permissions);
-    if (!opts.execute) {
-      if (opts.json) out(JSON.stringify({ action: opts.action, statements }, null, 2));
-      else
-        out(
-          statements.length > 0 ? formatScript(statements) : '-- nothing to do (no permissions configured?)',
-        );
-      return ExitCode.OK;
-    }
-    const target = redshiftTarget(config, opts.connection);
-    const clients = clientsFor(config);
-    try {
-      if (!opts.json) out(formatScript(statements));
-      const res = await executeOnRedshift(clients, target, statements, { pollMs: opts.pollMs });
-      if (opts.json)
-        out(
-          JSON.stringify(
-            {
-              action: opts.action,
-              statements,
-              executed: true,
-              connection: target.name,
-              batches: res.batches,
-            },
-            null,
-            2,
-          ),
-        );
-      else
-        out(
-          `-- ran ${res.statements} statement${res.statements === 1 ? '' : 's'} on ${target.name} (${target.clusterId ?? target.workgroupName}/${target.database})`,
-        );
-      return ExitCode.OK;
-    } finally {
-      clients.destroy();
-    }
-  } catch (e) {
-    return printFailure(e, sources);
+    opts.onStatements?.(statements);
+    const res = await executeOnRedshift(clients, target, statements, { pollMs: opts.pollMs });
+    return {
+      ...base,
+      statements,
+      executed: true,
+      connection: target.name,
+      location: `${target.clusterId ?? target.workgroupName}/${target.database}`,
+      batches: res.batches,
+      ran: res.statements,
+    };
+  } finally {
+    clients.destroy();
   }
 }

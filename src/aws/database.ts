@@ -26,7 +26,7 @@ export async function loadTableDefinitions(
       text = await readFile(file, 'utf8');
     } catch {
       throw new EtlError(
-        diag('ETL6202', `table definition file not found: ${file}`, { file }),
+        diag('ETL8003', `table definition file not found: ${file}`, { file }),
         ExitCode.USAGE,
       );
     }
@@ -132,7 +132,7 @@ export function redshiftTarget(config: ResolvedConfig, name?: string): RedshiftT
   if (!chosen) {
     throw new EtlError(
       diag(
-        'ETL6010',
+        'ETL8120',
         redshifts.length === 0
           ? 'no redshift database is configured'
           : 'several redshift databases are configured',
@@ -147,10 +147,10 @@ export function redshiftTarget(config: ResolvedConfig, name?: string): RedshiftT
     );
   }
   const db: DatabaseConfig | undefined = config.databases[chosen];
-  if (!db) throw new EtlError(diag('ETL6010', `database '${chosen}' is not in the config`), ExitCode.USAGE);
+  if (!db) throw new EtlError(diag('ETL8121', `database '${chosen}' is not in the config`), ExitCode.USAGE);
   if (db.engine !== 'redshift') {
     throw new EtlError(
-      diag('ETL6010', `database '${chosen}' is ${db.engine}; --execute runs on Redshift only`),
+      diag('ETL8122', `database '${chosen}' is ${db.engine}; --execute runs on Redshift only`),
       ExitCode.USAGE,
     );
   }
@@ -162,12 +162,12 @@ export function redshiftTarget(config: ResolvedConfig, name?: string): RedshiftT
   const secretArn = extra('secret_arn');
   if (!db.clusterId && !workgroupName) {
     throw new EtlError(
-      diag('ETL6010', `database '${chosen}' has no cluster_id (or workgroup_name) for the Redshift Data API`),
+      diag('ETL8123', `database '${chosen}' has no cluster_id (or workgroup_name) for the Redshift Data API`),
       ExitCode.USAGE,
     );
   }
   if (!db.database)
-    throw new EtlError(diag('ETL6010', `database '${chosen}' has no database name`), ExitCode.USAGE);
+    throw new EtlError(diag('ETL8123', `database '${chosen}' has no database name`), ExitCode.USAGE);
   return {
     name: chosen,
     clusterId: db.clusterId,
@@ -239,7 +239,7 @@ export async function executeOnRedshift(
       }
       if (Date.now() > deadline) {
         throw new EtlError(
-          diag('ETL6201', `Redshift statement ${id} still ${st.Status} after the timeout`),
+          diag('ETL8126', `Redshift statement ${id} still ${st.Status} after the timeout`),
           ExitCode.ENVIRONMENT,
         );
       }

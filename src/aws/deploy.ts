@@ -11,6 +11,7 @@ import type { Definition, PipelineObject } from '../definition/model.js';
 import { stringField } from '../definition/model.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { diag, EtlError, ExitCode } from '../diagnostics.js';
+import { mapToSource } from '../compile/verify.js';
 import type { AwsClients } from './clients.js';
 import { consoleUrl } from './clients.js';
 import type { DefinitionDiff, RefusedChange } from './diff.js';
@@ -70,21 +71,20 @@ export interface DeployResult {
   exitCode: number;
 }
 
-function originDiag(def: Definition, objectId: string | undefined, d: Diagnostic): Diagnostic {
-  const obj = objectId ? def.objects.find((o) => o.id === objectId) : undefined;
-  const origin = obj?.origin;
-  if (!origin) return d;
-  return {
-    ...d,
-    file: origin.file,
-    line: origin.line,
-    column: origin.column,
-    hint:
-      d.hint ??
-      (origin.step
-        ? `produced by step '${origin.step}'${origin.stepType ? ` (${origin.stepType})` : ''}`
-        : undefined),
-  };
+/**
+ * Findings about compiled objects at the YAML step that produced them: the one mapping every path
+ * uses (src/compile/verify.ts), plus a hint naming the step, since AWS's own text does not.
+ */
+function atOrigin(def: Definition, list: Diagnostic[]): Diagnostic[] {
+  const byId = new Map(def.objects.map((o) => [o.id, o]));
+  return mapToSource(def, list).map((d) => {
+    const origin = d.objectId ? byId.get(d.objectId)?.origin : undefined;
+    if (!origin?.step || d.hint) return d;
+    return {
+      ...d,
+      hint: `produced by step '${origin.step}'${origin.stepType ? ` (${origin.stepType})` : ''}`,
+    };
+  });
 }
 
 /** validationErrors / validationWarnings as diagnostics at the YAML step that produced each object. */
@@ -93,38 +93,29 @@ export function validationDiagnostics(def: Definition, res: PutResult): Diagnost
   for (const e of res.validationErrors) {
     for (const msg of e.errors ?? []) {
       out.push(
-        originDiag(
-          def,
-          e.id,
-          diag('ETL6101', `AWS rejected the definition: ${msg.replace(/\s+/g, ' ').trim()}`, {
-            objectId: e.id,
-          }),
-        ),
+        diag('ETL6101', `AWS rejected the definition: ${msg.replace(/\s+/g, ' ').trim()}`, {
+          objectId: e.id,
+        }),
       );
     }
   }
   for (const w of res.validationWarnings) {
     for (const msg of w.warnings ?? []) {
       out.push(
-        originDiag(
-          def,
-          w.id,
-          diag('ETL6102', `AWS warning: ${msg.replace(/\s+/g, ' ').trim()}`, {
-            severity: 'warning',
-            objectId: w.id,
-          }),
-        ),
+        diag('ETL6102', `AWS warning: ${msg.replace(/\s+/g, ' ').trim()}`, {
+          severity: 'warning',
+          objectId: w.id,
+        }),
       );
     }
   }
-  return out;
+  return atOrigin(def, out);
 }
 
 function refusedDiagnostics(def: Definition, refused: RefusedChange[]): Diagnostic[] {
-  return refused.map((r) =>
-    originDiag(
-      def,
-      r.objectId,
+  return atOrigin(
+    def,
+    refused.map((r) =>
       diag('ETL6110', `AWS refuses this change on an activated pipeline: ${r.reason}`, {
         objectId: r.objectId,
         field: r.field,

@@ -1,19 +1,6 @@
 /**
  * AWS failures turned into one-line diagnostics (exit 3: the environment, not the pipeline, is wrong).
- *
- * Codes used by src/aws (ETL6xxx):
- *   ETL6001 AWS call failed (generic)          ETL6002 no region
- *   ETL6003 no credentials                     ETL6004 endpoint unreachable
- *   ETL6005 access denied                      ETL6006 pipeline not found / deleted
- *   ETL6007 recreate produced the same pipeline id
- *   ETL6010 config for AWS missing (bucket, topic, connection)
- *   ETL6020 asset file missing or changed since compile
- *   ETL6101 AWS validation error               ETL6102 AWS validation warning
- *   ETL6103 definition refused (InvalidRequestException on put)
- *   ETL6110 change refused after activation    ETL6111 confirmation refused
- *   ETL6120 secret could not be resolved
- *   ETL6201 Redshift statement failed          ETL6202 table definition problem
- *   ETL6301 bad time delta
+ * The codes are documented in src/diagnostics/codes/etl6-aws.ts (`etlctl explain ETL6004`).
  */
 import { diag, EtlError, ExitCode } from '../diagnostics.js';
 

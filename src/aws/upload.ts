@@ -37,7 +37,7 @@ async function assetBytes(asset: Asset): Promise<Buffer> {
       body = await readFile(asset.localPath);
     } catch {
       throw new EtlError(
-        diag('ETL6020', `asset file '${asset.localPath}' cannot be read`, {
+        diag('ETL8125', `asset file '${asset.localPath}' cannot be read`, {
           file: asset.localPath,
           hint: 'check the path in the pipeline step',
         }),

@@ -1,31 +1,44 @@
 /**
- * Command-line entry. Wiring only: each command group lives in its own module and is loaded
- * lazily, so `etlctl --help` does not pull in the AWS SDK or database drivers (DESIGN.md decision 11).
+ * Command-line entry. Wiring only: every command is registered from its own file under
+ * commands/ (typed arguments → one library call → one view), and libraries load inside the
+ * actions, so `etlctl --help` loads neither the AWS SDK, database drivers nor the YAML parser
+ * (DESIGN.md decision 11).
  */
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { EtlError, ExitCode, formatDiagnostics } from '../diagnostics.js';
-import { registerPipelineCommands } from './pipeline.js';
-import { registerDefinitionCommands } from './definition.js';
-import { registerConfigCommands } from './config.js';
-import { registerVisualizeCommands } from './visualize.js';
-import { registerAwsCommands } from './aws.js';
-import { registerLocalCommands } from './local.js';
+import { ExitCode } from '../diagnostics/index.js';
+import { registerCommands } from './commands/index.js';
+import { contextFor, failureOutcome, printOutcome } from './runner.js';
+import { commandPath, usageDiagnostic, wantsJson } from './usage.js';
 
 const require = createRequire(import.meta.url);
 
 export function version(): string {
-  return (require('../../../package.json') as { version: string }).version;
+  // dist/src/cli → ../../../package.json; src/cli (tests) → ../../package.json
+  for (const p of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = require(p) as { name?: string; version: string };
+      if (pkg.name === 'etlctl') return pkg.version;
+    } catch {
+      // try the next location
+    }
+  }
+  return '0.0.0';
 }
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0  success (warnings allowed)
-  1  the pipeline or definition is wrong, or a run or check failed
-  2  usage error (bad flag, missing file)
-  3  environment error (cannot reach a database, S3 or AWS; missing credentials)`;
+  0    success (warnings allowed)
+  1    the pipeline or definition is wrong, or a run or check failed
+  2    usage error (bad flag or value, missing file, unknown mode)
+  3    environment error (cannot reach a database, S3 or AWS; missing credentials)
+  130  stopped by Ctrl-C (SIGINT); 143 stopped by SIGTERM
 
-export function buildProgram(): Command {
+Every command takes --json: one JSON document {ok, exitCode, diagnostics, result} on stdout.
+\`etlctl explain CODE\` says what a diagnostic code means.`;
+
+/** The program with the commands `args` needs (all of them when `args` names none). */
+export async function buildProgram(args: readonly string[] = []): Promise<Command> {
   const program = new Command();
   program
     .name('etlctl')
@@ -35,43 +48,44 @@ export function buildProgram(): Command {
     )
     .version(version(), '-V, --version')
     .showSuggestionAfterError(true)
-    .addHelpText('after', EXIT_CODES_HELP)
-    .exitOverride();
-  registerPipelineCommands(program);
-  registerDefinitionCommands(program);
-  registerConfigCommands(program);
-  // Owned by their feature areas; each adds subcommands to the groups above or new groups.
-  registerVisualizeCommands(program);
-  registerAwsCommands(program);
-  registerLocalCommands(program);
-  for (const cmd of program.commands) cmd.exitOverride();
+    .addHelpText('after', EXIT_CODES_HELP);
+  await registerCommands(program, args);
+  const quiet = (cmd: Command): void => {
+    // Errors become diagnostics (printed by the one printer, or inside the JSON envelope);
+    // help text still goes where commander sends it.
+    cmd.exitOverride().configureOutput({ outputError: () => undefined });
+    for (const sub of cmd.commands) quiet(sub);
+  };
+  quiet(program);
   return program;
 }
 
-/** Print an error from any layer with the one printer, and return the exit code. */
-export function reportError(err: unknown): number {
-  if (err instanceof EtlError) {
-    process.stderr.write(formatDiagnostics(err.diagnostics) + '\n');
-    return err.exitCode;
+/** Run a command line (argv without `node etlctl`); returns the exit code. */
+export async function run(args: string[]): Promise<number> {
+  const saved = process.exitCode;
+  process.exitCode = undefined;
+  const program = await buildProgram(args);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help or version asked for: commander printed it.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version')
+        process.exitCode = ExitCode.OK;
+      else {
+        const d = usageDiagnostic(err, commandPath(program, args));
+        await printOutcome(
+          { exitCode: ExitCode.USAGE, diagnostics: [d], result: null },
+          contextFor(wantsJson(args)),
+        );
+      }
+    } else await printOutcome(failureOutcome(err), contextFor(wantsJson(args)));
   }
-  if (err instanceof CommanderError) {
-    // commander already printed its message (usage errors) or the help/version text.
-    return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`error ETL9000: internal error: ${message}\n`);
-  if (process.env.ETLCTL_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
-  return ExitCode.FAILURE;
+  const code = process.exitCode === undefined ? ExitCode.OK : Number(process.exitCode);
+  process.exitCode = saved;
+  return code;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
-  let code: number = ExitCode.OK;
-  try {
-    await program.parseAsync(argv);
-    code = process.exitCode === undefined ? ExitCode.OK : Number(process.exitCode);
-  } catch (err) {
-    code = reportError(err);
-  }
-  process.exitCode = code;
+  process.exitCode = await run(argv.slice(2));
 }

@@ -3,6 +3,7 @@
  * `daily`, `N-days`, `weekly`, `N-weeks`), any Data Pipeline period (`30 minutes`), and
  * `on-demand`. Pure: the clock is an input.
  */
+import { parseDuration } from '../duration.js';
 
 export type Frequency =
   | { kind: 'one-time' }
@@ -56,33 +57,9 @@ export function parseLoadTime(raw: unknown): { hour: number; minute: number } | 
   return { hour, minute };
 }
 
-/** `3h`, `-2d`, `90m`, `1w`, `1d12h`, or a Data Pipeline period `2 hours`. Milliseconds. */
+/** `3h`, `-2d`, `90m`, `1w`, `1.5d`, `1d12h`, or `2 hours`: etlctl's one duration grammar (src/duration.ts). */
 export function parseTimeDelta(raw: string): number | undefined {
-  const s = raw.trim().toLowerCase();
-  if (s === '' || s === '0') return 0;
-  const sign = s.startsWith('-') ? -1 : 1;
-  const body = s.replace(/^[-+]/, '');
-  const re = /(\d+(?:\.\d+)?)\s*(weeks?|w|days?|d|hours?|h|minutes?|mins?|m|seconds?|secs?|s)/g;
-  let total = 0;
-  let consumed = '';
-  for (const m of body.matchAll(re)) {
-    const n = Number(m[1]);
-    const u = m[2][0];
-    total +=
-      n *
-      (u === 'w'
-        ? 7 * 86_400_000
-        : u === 'd'
-          ? 86_400_000
-          : u === 'h'
-            ? 3_600_000
-            : u === 'm'
-              ? 60_000
-              : 1000);
-    consumed += m[0];
-  }
-  if (consumed.replace(/\s/g, '') !== body.replace(/\s/g, '')) return undefined;
-  return sign * total;
+  return parseDuration(raw, { sign: true });
 }
 
 /** Data Pipeline DateTime format: `YYYY-MM-DDTHH:MM:SS` (UTC, no zone suffix). */

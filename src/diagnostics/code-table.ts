@@ -15,8 +15,8 @@ export interface CodeDoc {
   summary: string;
   /** A paragraph or two for `etlctl explain`: why it happens and what to do. */
   explain: string;
-  /** Exit code the command ends with when this error is reported (default 1). */
-  exit?: 1 | 2 | 3;
+  /** Exit code the command ends with when this error is reported (default 1; 130/143: stopped by a signal). */
+  exit?: 1 | 2 | 3 | 130 | 143;
 }
 
 export type CodeTable = Readonly<Record<string, CodeDoc>>;

@@ -1,7 +1,8 @@
 /**
- * `etlctl pipeline activate` for local targets: compile (or read a definition JSON), then run the
- * due instances in the foreground with live progress and a summary, and register scheduled
- * pipelines for `etlctl agent`.
+ * `etlctl pipeline activate` / `definition run` for local targets: run the due instances of
+ * definitions the front end (src/front.ts) compiled and checked, in the foreground, and register
+ * scheduled pipelines for `etlctl agent`. Prints nothing: the engine's events go to the reporter
+ * the CLI passes, and the summaries are returned.
  *
  * Re-activation (documented in the README): a one-time pipeline whose last run ended runs again
  * as a new run (making the data idempotent is the pipeline's job — loads are atomic); a run that
@@ -9,150 +10,161 @@
  * run. For scheduled pipelines, finished periods are never re-run; failed ones run again.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
-import { fromApiJson, fromFileJson, isApiJson } from '../definition/json.js';
 import type { Definition } from '../definition/model.js';
-import { EtlError, ExitCode, diag, formatDiagnostics } from '../diagnostics.js';
-import { err, out, reportDiagnostics } from '../cli/common.js';
-import type { RunSummary } from './engine.js';
+import type { Diagnostic } from '../diagnostics/index.js';
+import { EtlError, ExitCode } from '../diagnostics/index.js';
+import type { Reporter, RunSummary } from './engine.js';
 import { runDefinition } from './engine.js';
+import { openStateStore } from './state/open.js';
+import type { AttemptRow } from './state/store.js';
+import { TERMINAL } from './state/store.js';
 import { packageRoot } from './workspace.js';
-import { parseDurationMs } from './period.js';
-import { ProgressPrinter } from './progress.js';
 
-export interface LocalActivateOptions {
-  files: string[];
-  mode?: string;
-  configPath?: string;
-  timeDelta?: string;
-  backfill?: boolean;
-  until?: string;
-  detach?: boolean;
-  json?: boolean;
-  yes?: boolean;
-  retryDelay?: string;
-  parallel?: number;
-}
-
-export interface LoadedDefinition {
+export interface LocalRunInput {
   name: string;
   file: string;
   definition: Definition;
 }
 
-/** Read a Data Pipeline definition JSON file (file or API format). */
-export function readDefinitionFile(path: string): Definition {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new EtlError(
-      diag('ETL7570', `cannot read definition ${path}: ${(e as Error).message}`, {
-        file: path,
-        hint: 'pass a Data Pipeline definition JSON file ({"objects": [...]}) or a pipeline YAML file',
-      }),
-      ExitCode.USAGE,
-    );
-  }
-  if (isApiJson(json)) return fromApiJson(json);
-  if (typeof json === 'object' && json !== null && Array.isArray((json as { objects?: unknown }).objects)) {
-    return fromFileJson(json as Parameters<typeof fromFileJson>[0]);
-  }
-  throw new EtlError(
-    diag('ETL7570', `${path} is not a Data Pipeline definition (no "objects" list)`, { file: path }),
-    ExitCode.USAGE,
-  );
+export interface LocalRunOptions {
+  pipelines: LocalRunInput[];
+  config: ResolvedConfig;
+  stateDir: string;
+  until?: Date;
+  retryDelayMs?: number;
+  parallel?: number;
+  mode?: string;
+  cwd: string;
+  /** Asked when a backfill is above the limit (--yes answers for scripts). */
+  confirmBackfill: (pipeline: string, periods: number, limit: number) => Promise<boolean>;
+  /** The engine's events of one pipeline's run. */
+  reporter: (pipeline: string) => Reporter;
+  /** Abort to stop: nothing new starts, running steps are killed and left to resume. */
+  signal?: AbortSignal;
+  /** Each pipeline's run as it ends, and each pipeline that could not run, as it happens. */
+  onRunEnd?: (summary: RunSummary, attempts: Map<number, AttemptView[]>) => void;
+  onRunError?: (pipeline: string, diagnostics: Diagnostic[]) => void;
+}
+
+/** One attempt of an instance, as every command shows it. */
+export interface AttemptView {
+  number: number;
+  runId: number;
+  status: string;
+  startedAt: string;
+  endedAt: string | null;
+  exitCode: number | null;
+  rows: number | null;
+  error: string | null;
+  logPath: string | null;
+}
+
+export interface LocalRunResult {
+  /** One per pipeline that ran (or had nothing to do). */
+  runs: { summary: RunSummary; attempts: Map<number, AttemptView[]> }[];
+  /** Pipelines that could not run (already running, not runnable locally …). */
+  diagnostics: Diagnostic[];
+  exitCode: number;
+  stopped: boolean;
+}
+
+export function attemptView(a: AttemptRow): AttemptView {
+  return {
+    number: a.number,
+    runId: a.run_id,
+    status: a.status,
+    startedAt: a.started_at,
+    endedAt: a.ended_at,
+    exitCode: a.exit_code,
+    rows: a.rows,
+    error: a.error,
+    logPath: a.log_path,
+  };
 }
 
 export function stateDirOf(config: Pick<ResolvedConfig, 'local'>, cwd = process.cwd()): string {
   return resolve(cwd, process.env.ETLCTL_STATE_DIR_OVERRIDE || config.local.stateDir);
 }
 
-/** Compile YAML pipelines / read JSON definitions. Prints diagnostics; returns undefined on errors. */
-export async function loadDefinitions(
-  opts: Pick<LocalActivateOptions, 'files' | 'mode' | 'configPath' | 'timeDelta' | 'backfill' | 'json'>,
-): Promise<{ config: ResolvedConfig; defs: LoadedDefinition[] } | undefined> {
-  const { loadConfig } = await import('../config/load.js');
-  const json = opts.files.filter((f) => extname(f).toLowerCase() === '.json');
-  const yaml = opts.files.filter((f) => extname(f).toLowerCase() !== '.json');
-  let config: ResolvedConfig;
-  const defs: LoadedDefinition[] = [];
-  if (yaml.length > 0) {
-    const { compileFiles } = await import('../compile/index.js');
-    const result = compileFiles(yaml, {
-      mode: opts.mode,
-      configPath: opts.configPath,
-      timeDelta: opts.timeDelta,
-      backfill: opts.backfill,
-    });
-    const all = result.pipelines.flatMap((p) => p.diagnostics);
-    if (
-      !reportDiagnostics(all, {
-        sources: result.sources,
-        quietSummary: true,
-        json: opts.json && all.some((d) => d.severity === 'error'),
-      })
-    ) {
-      return undefined;
-    }
-    config = result.config;
-    for (const p of result.pipelines) {
-      if (p.definition)
-        defs.push({
-          name: p.definition.meta?.pipelineName ?? basename(p.file, extname(p.file)),
-          file: p.file,
-          definition: p.definition,
-        });
-    }
-  } else {
-    config = loadConfig({ configPath: opts.configPath, mode: opts.mode });
-  }
-  for (const f of json) {
-    const definition = readDefinitionFile(resolve(f));
-    defs.push({ name: definition.meta?.pipelineName ?? basename(f, extname(f)), file: f, definition });
-  }
-  return { config, defs };
+/** Instances a stopped run did not finish (INTERRUPTED, not skipped): they run again on the next activate. */
+export function unfinished(summary: RunSummary): Set<number> {
+  return new Set(
+    summary.interrupted ? summary.instances.filter((i) => !TERMINAL.has(i.status)).map((i) => i.id) : [],
+  );
 }
 
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+/** The attempts of each instance of a run, read back from the state store. */
+async function attemptsOf(stateDir: string, summary: RunSummary): Promise<Map<number, AttemptView[]>> {
+  const byInstance = new Map<number, AttemptView[]>();
+  if (summary.instances.length === 0) return byInstance;
+  const store = await openStateStore({ stateDir });
   try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
+    for (const i of summary.instances)
+      byInstance.set(
+        i.id,
+        (await store.attempts(i.id)).filter((a) => a.run_id === summary.runId).map(attemptView),
+      );
   } finally {
-    rl.close();
+    await store.close();
   }
+  return byInstance;
 }
 
-function parseUntil(text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) || !text.includes('T') ? text : `${text}Z`);
-  if (Number.isNaN(d.getTime())) {
-    throw new EtlError(
-      diag('ETL7571', `--until '${text}' is not a date-time`, {
-        hint: 'use ISO 8601, e.g. 2024-03-01T02:00:00Z',
-      }),
-      ExitCode.USAGE,
-    );
+export async function runLocally(opts: LocalRunOptions): Promise<LocalRunResult> {
+  const result: LocalRunResult = { runs: [], diagnostics: [], exitCode: ExitCode.OK, stopped: false };
+  for (const d of opts.pipelines) {
+    let summary: RunSummary;
+    try {
+      summary = await runDefinition(d.definition, {
+        config: opts.config,
+        stateDir: opts.stateDir,
+        until: opts.until,
+        pipelineName: d.name,
+        kind: 'activate',
+        retryDelayMs: opts.retryDelayMs,
+        parallel: opts.parallel,
+        rerunFailed: true,
+        markActive: true,
+        confirmBackfill: (periods, limit) => opts.confirmBackfill(d.name, periods, limit),
+        cwd: opts.cwd,
+        mode: opts.mode,
+        configPath: opts.config.file,
+        sourceFile: d.file,
+        reporter: opts.reporter(d.name),
+        signal: opts.signal,
+        graceMs: 0,
+      });
+    } catch (e) {
+      if (!(e instanceof EtlError)) throw e;
+      const found = e.diagnostics.map((x) => ({ ...x, file: x.file ?? d.file }));
+      result.diagnostics.push(...found);
+      result.exitCode = Math.max(result.exitCode, e.exitCode);
+      opts.onRunError?.(d.name, found);
+      continue;
+    }
+    const attempts = await attemptsOf(opts.stateDir, summary);
+    result.runs.push({ summary, attempts });
+    opts.onRunEnd?.(summary, attempts);
+    result.exitCode = Math.max(result.exitCode, summary.exitCode);
+    if (opts.signal?.aborted) {
+      result.stopped = true;
+      break;
+    }
   }
-  return d;
+  return result;
 }
 
-/** Start the same activation in the background, output to a log file; the state store shows progress. */
-function detach(opts: LocalActivateOptions, stateDir: string): number {
+/**
+ * Start the same activation in the background (`args`: the command line to run, without
+ * --detach), output to a log file under the state directory; the state store shows progress.
+ */
+export function detachActivation(args: string[], stateDir: string): { pid?: number; logPath: string } {
   const logDir = join(stateDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const logPath = join(logDir, `activate-${new Date().toISOString().replace(/[:.]/g, '')}.log`);
-  const args = ['pipeline', 'activate', ...opts.files, '--yes'];
-  if (opts.mode) args.push('--mode', opts.mode);
-  if (opts.configPath) args.push('--config', opts.configPath);
-  if (opts.timeDelta) args.push('--time-delta', opts.timeDelta);
-  if (opts.backfill) args.push('--backfill');
-  if (opts.until) args.push('--until', opts.until);
-  if (opts.retryDelay) args.push('--retry-delay', opts.retryDelay);
-  if (opts.parallel) args.push('--parallel', String(opts.parallel));
   const fd = openSync(logPath, 'a');
   const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'etlctl'), ...args], {
     detached: true,
@@ -161,89 +173,5 @@ function detach(opts: LocalActivateOptions, stateDir: string): number {
   });
   child.unref();
   closeSync(fd);
-  out(`Started in the background (pid ${child.pid}). Log: ${logPath}`);
-  out(`Follow it with: etlctl pipeline status <name>`);
-  return ExitCode.OK;
-}
-
-export async function activateLocally(opts: LocalActivateOptions): Promise<number> {
-  try {
-    const until = parseUntil(opts.until);
-    const retryDelayMs = opts.retryDelay !== undefined ? parseDurationMs(opts.retryDelay) : undefined;
-    if (opts.retryDelay !== undefined && retryDelayMs === undefined) {
-      throw new EtlError(
-        diag('ETL7572', `--retry-delay '${opts.retryDelay}' is not a duration`, {
-          hint: "e.g. 0, 500ms, 5s, '2 minutes'",
-        }),
-        ExitCode.USAGE,
-      );
-    }
-    if (opts.parallel !== undefined && (!Number.isInteger(opts.parallel) || opts.parallel < 1)) {
-      throw new EtlError(diag('ETL7573', `--parallel must be a positive whole number`), ExitCode.USAGE);
-    }
-    const loaded = await loadDefinitions(opts);
-    if (!loaded) return ExitCode.FAILURE;
-    const stateDir = stateDirOf(loaded.config);
-    if (opts.detach) return detach(opts, stateDir);
-
-    const tty = Boolean(process.stdout.isTTY) && !opts.json;
-    let code: number = ExitCode.OK;
-    const stop = new AbortController();
-    const onSignal = (): void => {
-      if (stop.signal.aborted) process.exit(130);
-      err('\nStopping: killing running steps; run the same command again to resume.');
-      stop.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-      for (const d of loaded.defs) {
-        const printer = new ProgressPrinter({ json: opts.json, tty });
-        let summary: RunSummary;
-        try {
-          summary = await runDefinition(d.definition, {
-            config: loaded.config,
-            stateDir,
-            until,
-            pipelineName: d.name,
-            kind: 'activate',
-            retryDelayMs,
-            parallel: opts.parallel,
-            rerunFailed: true,
-            markActive: true,
-            confirmBackfill: async (periods, limit) => {
-              if (opts.yes) return true;
-              if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
-              return confirm(`${d.name}: backfill ${periods} scheduled periods (more than ${limit})? [y/N] `);
-            },
-            cwd: process.cwd(),
-            mode: opts.mode,
-            configPath: loaded.config.file,
-            sourceFile: d.file,
-            reporter: printer,
-            signal: stop.signal,
-            graceMs: 0,
-          });
-        } catch (e) {
-          if (!(e instanceof EtlError)) throw e;
-          if (opts.json) out(JSON.stringify({ ok: false, pipeline: d.name, diagnostics: e.diagnostics }));
-          else err(formatDiagnostics(e.diagnostics));
-          code = Math.max(code, e.exitCode);
-          continue;
-        }
-        printer.summary(summary);
-        // A run stopped by Ctrl-C did not complete: not a success, even if nothing failed.
-        code = Math.max(code, summary.exitCode, summary.interrupted ? ExitCode.FAILURE : ExitCode.OK);
-        if (stop.signal.aborted) break;
-      }
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-    return code;
-  } catch (e) {
-    if (!(e instanceof EtlError)) throw e;
-    err(formatDiagnostics(e.diagnostics));
-    return e.exitCode;
-  }
+  return { pid: child.pid, logPath };
 }

@@ -1,34 +1,50 @@
 /**
  * `etlctl agent`: the long-running scheduler for every active local pipeline of one state
  * directory (one agent per directory, enforced by a lock file). It runs each pipeline's due
- * instances as they fall due, with the definition and config recorded at activation. SIGTERM or
- * SIGINT stops it cleanly: nothing new starts, running attempts get `--grace` to finish, then are
- * killed and left for retry.
+ * instances as they fall due, with the definition and config recorded at activation. Aborting
+ * `signal` stops it cleanly: nothing new starts, running attempts get `graceSeconds` to finish,
+ * then are killed and left for retry. Prints nothing: it reports through `onEvent`.
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromFileJson } from '../definition/json.js';
-import { EtlError, ExitCode, diag, formatDiagnostics } from '../diagnostics.js';
-import { err, out } from '../cli/common.js';
-import { stateDirOf } from './activate.js';
+import type { Diagnostic } from '../diagnostics/index.js';
+import { EtlError, ExitCode, diag } from '../diagnostics/index.js';
+import { stateDirOf, unfinished } from './activate.js';
+import type { Reporter, RunSummary } from './engine.js';
 import { runDefinition } from './engine.js';
-import { ProgressPrinter } from './progress.js';
 import { openStateStore } from './state/open.js';
 import type { StateStore } from './state/store.js';
 import { pidAlive } from './state/store.js';
+
+export type AgentEvent =
+  | { kind: 'agent-started'; stateDir: string; pid: number }
+  | { kind: 'agent-run'; pipeline: string; summary: RunSummary; unfinished: number[] }
+  | { kind: 'agent-error'; pipeline: string; diagnostics: Diagnostic[] }
+  | { kind: 'agent-stopped' };
 
 export interface AgentOptions {
   mode?: string;
   configPath?: string;
   /** Seconds between looks for newly activated pipelines (default 30). */
   pollSeconds?: number;
-  /** Seconds running attempts get to finish after a stop signal (default 30). */
+  /** Seconds running attempts get to finish after a stop (default 30). */
   graceSeconds?: number;
   parallel?: number;
   retryDelayMs?: number;
-  json?: boolean;
-  /** Stop after this signal aborts (tests); the CLI wires SIGTERM/SIGINT. */
-  signal?: AbortSignal;
+  /** Abort to stop (the CLI wires SIGTERM/SIGINT to it). */
+  signal: AbortSignal;
+  /** The engine's events of one pipeline's run. */
+  reporter: (pipeline: string) => Reporter;
+  onEvent: (e: AgentEvent) => void;
+}
+
+export interface AgentResult {
+  stateDir: string;
+  /** Runs that did something, and runs that could not start. */
+  runs: number;
+  failedRuns: number;
+  errors: number;
 }
 
 function acquireLock(stateDir: string): () => void {
@@ -55,31 +71,24 @@ function acquireLock(stateDir: string): () => void {
   throw new EtlError(diag('ETL7580', `cannot take the agent lock in ${stateDir}`));
 }
 
-export async function runAgent(opts: AgentOptions): Promise<number> {
+export async function runAgent(opts: AgentOptions): Promise<AgentResult> {
   const { loadConfig } = await import('../config/load.js');
   let release: (() => void) | undefined;
   let store: StateStore | undefined;
   try {
     const baseConfig = loadConfig({ configPath: opts.configPath, mode: opts.mode });
     const stateDir = stateDirOf(baseConfig);
+    const result: AgentResult = { stateDir, runs: 0, failedRuns: 0, errors: 0 };
     store = await openStateStore({ stateDir });
     release = acquireLock(stateDir);
-    const stop = new AbortController();
-    const onSignal = (): void => {
-      if (!stop.signal.aborted)
-        out('Agent stopping: waiting for running steps (SIGTERM again is not needed).');
-      stop.abort();
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-    opts.signal?.addEventListener('abort', onSignal, { once: true });
-    out(`Agent started for ${stateDir} (pid ${process.pid}).`);
+    const stop = opts.signal;
+    opts.onEvent({ kind: 'agent-started', stateDir, pid: process.pid });
 
     const inFlight = new Map<string, Promise<void>>();
     const nextDue = new Map<string, number>();
     const pollMs = (opts.pollSeconds ?? 30) * 1000;
     let wake: () => void = () => undefined;
-    stop.signal.addEventListener('abort', () => wake(), { once: true });
+    stop.addEventListener('abort', () => wake(), { once: true });
 
     const runOnce = async (name: string): Promise<void> => {
       const row = await store!.pipeline(name);
@@ -94,7 +103,6 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
                 cwd: row.cwd ?? undefined,
               })
             : baseConfig;
-        const printer = new ProgressPrinter({ json: opts.json });
         const summary = await runDefinition(fromFileJson(JSON.parse(json)), {
           config,
           stateDir,
@@ -107,23 +115,28 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
           mode: row.mode ?? undefined,
           configPath: row.config_path ?? undefined,
           sourceFile: row.source_file ?? undefined,
-          reporter: printer,
-          signal: stop.signal,
+          reporter: opts.reporter(name),
+          signal: stop,
           graceMs: (opts.graceSeconds ?? 30) * 1000,
           // The backfill was confirmed when the pipeline was activated.
           confirmBackfill: async () => true,
           store,
         });
-        if (!summary.nothingToDo) printer.summary(summary);
+        if (!summary.nothingToDo) {
+          result.runs++;
+          if (summary.exitCode !== ExitCode.OK) result.failedRuns++;
+          opts.onEvent({ kind: 'agent-run', pipeline: name, summary, unfinished: [...unfinished(summary)] });
+        }
         nextDue.set(name, summary.nextDue?.getTime() ?? Infinity);
       } catch (e) {
         if (!(e instanceof EtlError)) throw e;
-        err(`${name}: ${formatDiagnostics(e.diagnostics)}`);
+        result.errors++;
+        opts.onEvent({ kind: 'agent-error', pipeline: name, diagnostics: e.diagnostics });
         nextDue.set(name, Date.now() + pollMs);
       }
     };
 
-    while (!stop.signal.aborted) {
+    while (!stop.aborted) {
       const now = Date.now();
       for (const p of await store.pipelines()) {
         if (!p.active || inFlight.has(p.name)) continue;
@@ -146,14 +159,8 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
       });
     }
     await Promise.all(inFlight.values());
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
-    out('Agent stopped.');
-    return ExitCode.OK;
-  } catch (e) {
-    if (!(e instanceof EtlError)) throw e;
-    err(formatDiagnostics(e.diagnostics));
-    return e.exitCode;
+    opts.onEvent({ kind: 'agent-stopped' });
+    return result;
   } finally {
     release?.();
     await store?.close();

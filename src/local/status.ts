@@ -1,9 +1,12 @@
-/** `etlctl pipeline status` and `etlctl pipeline history` for local targets: read-only views of the state store. */
+/**
+ * `etlctl pipeline status` and `etlctl pipeline history` for local targets: read-only views of the
+ * state store, returned as values. An instance has the same shape in both (its attempts a list).
+ */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EtlError, ExitCode, diag, didYouMean, formatDiagnostics } from '../diagnostics.js';
-import { err, out } from '../cli/common.js';
-import { formatDuration } from './period.js';
+import { EtlError, diag, didYouMean } from '../diagnostics/index.js';
+import type { AttemptView } from './activate.js';
+import { attemptView } from './activate.js';
 import { openStateStore } from './state/open.js';
 import type { InstanceRow, PipelineRow, RunRow, StateStore } from './state/store.js';
 import { pidAlive } from './state/store.js';
@@ -13,183 +16,170 @@ export interface LocalStatusOptions {
   name?: string;
   mode?: string;
   configPath?: string;
-  json?: boolean;
-  /** Status: how many latest instances to show; history: how many runs (default 20 each). */
+  /** Status: how many latest instances per pipeline; history: how many runs (default 20 each). */
   limit?: number;
 }
 
-async function openStore(opts: LocalStatusOptions): Promise<StateStore | undefined> {
+export interface RunView {
+  id: number;
+  pipeline: string;
+  kind: string;
+  version: number;
+  pid: number;
+  status: string;
+  startedAt: string;
+  endedAt: string | null;
+  ok: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface InstanceView {
+  id: number;
+  objectId: string;
+  type: string;
+  scheduledStart: string;
+  scheduledEnd: string;
+  status: string;
+  runId: number;
+  rows: number | null;
+  error: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  attempts: AttemptView[];
+}
+
+export interface PipelineStatus {
+  name: string;
+  active: boolean;
+  version: number;
+  mode: string | null;
+  lastRun: RunView | null;
+  /** The latest `limit` instances of the current generation, oldest first. */
+  instances: InstanceView[];
+  /** Instances of the current generation left out by the limit. */
+  earlier: number;
+}
+
+export interface LocalStatus {
+  stateDir: string;
+  pipelines: PipelineStatus[];
+}
+
+export interface LocalHistory {
+  pipeline: string;
+  runs: (RunView & { instances: InstanceView[] })[];
+}
+
+async function openStore(opts: LocalStatusOptions): Promise<{ stateDir: string; store?: StateStore }> {
   const { loadConfig } = await import('../config/load.js');
   const { stateDirOf } = await import('./activate.js');
   const stateDir = stateDirOf(loadConfig({ configPath: opts.configPath, mode: opts.mode }));
-  if (!existsSync(join(stateDir, 'state.db'))) return undefined;
-  return openStateStore({ stateDir });
+  if (!existsSync(join(stateDir, 'state.db'))) return { stateDir };
+  return { stateDir, store: await openStateStore({ stateDir }) };
+}
+
+function notFound(name: string, known: string[]): EtlError {
+  return new EtlError(
+    diag('ETL7560', `no local runs of pipeline '${name}'`, {
+      hint: didYouMean(name, known) ?? 'activate it first: etlctl pipeline activate <file>',
+    }),
+  );
 }
 
 async function requirePipeline(store: StateStore, name: string): Promise<PipelineRow> {
   const row = await store.pipeline(name);
   if (row) return row;
-  throw new EtlError(
-    diag('ETL7560', `no local runs of pipeline '${name}'`, {
-      hint:
-        didYouMean(
-          name,
-          (await store.pipelines()).map((p) => p.name),
-        ) ?? 'activate it first: etlctl pipeline activate <file>',
-    }),
+  throw notFound(
+    name,
+    (await store.pipelines()).map((p) => p.name),
   );
 }
 
-function runDuration(r: RunRow): string {
-  const end = r.ended_at ? Date.parse(r.ended_at) : Date.now();
-  return formatDuration(end - Date.parse(r.started_at));
+/** A run that says RUNNING but whose process is gone was interrupted (crash, SIGKILL). */
+export function runView(r: RunRow): RunView {
+  return {
+    id: r.id,
+    pipeline: r.pipeline,
+    kind: r.kind,
+    version: r.version,
+    pid: r.pid,
+    status: r.status === 'RUNNING' && !pidAlive(r.pid) ? 'INTERRUPTED' : r.status,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    ok: r.ok,
+    failed: r.failed,
+    skipped: r.skipped,
+  };
 }
 
-function runState(r: RunRow): string {
-  return r.status === 'RUNNING' && !pidAlive(r.pid) ? 'INTERRUPTED' : r.status;
+async function instanceView(store: StateStore, i: InstanceRow, runId?: number): Promise<InstanceView> {
+  return {
+    id: i.id,
+    objectId: i.object_id,
+    type: i.object_type,
+    scheduledStart: i.scheduled_start,
+    scheduledEnd: i.scheduled_end,
+    status: i.status,
+    runId: i.run_id,
+    rows: i.rows,
+    error: i.error,
+    startedAt: i.started_at,
+    endedAt: i.ended_at,
+    attempts: (await store.attempts(i.id))
+      .filter((a) => runId === undefined || a.run_id === runId)
+      .map(attemptView),
+  };
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows
-    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  '))
-    .join('\n');
-}
-
-function instanceTable(list: InstanceRow[]): string {
-  return table([
-    ['SCHEDULED', 'STEP', 'STATUS', 'ATTEMPTS', 'ROWS', 'ERROR'],
-    ...list.map((i) => [
-      i.scheduled_start.slice(0, 16),
-      i.object_id,
-      i.status,
-      String(i.attempts),
-      i.rows === null ? '' : String(i.rows),
-      (i.error ?? '').slice(0, 80),
-    ]),
-  ]);
-}
-
-async function withStore(
-  opts: LocalStatusOptions,
-  fn: (store: StateStore | undefined) => Promise<void>,
-): Promise<number> {
-  let store: StateStore | undefined;
-  try {
-    store = await openStore(opts);
-    await fn(store);
-    return ExitCode.OK;
-  } catch (e) {
-    if (!(e instanceof EtlError)) throw e;
-    if (opts.json) out(JSON.stringify({ ok: false, diagnostics: e.diagnostics }, null, 2));
-    else err(formatDiagnostics(e.diagnostics));
-    return e.exitCode;
-  } finally {
-    await store?.close();
+export async function statusLocally(opts: LocalStatusOptions): Promise<LocalStatus> {
+  const { stateDir, store } = await openStore(opts);
+  if (!store) {
+    if (opts.name) throw notFound(opts.name, []);
+    return { stateDir, pipelines: [] };
   }
-}
-
-export async function statusLocally(opts: LocalStatusOptions): Promise<number> {
-  return withStore(opts, async (store) => {
-    if (!store) {
-      if (opts.name) requirePipelineMissing(opts.name);
-      if (opts.json) out(JSON.stringify({ pipelines: [] }, null, 2));
-      else out('No local runs yet.');
-      return;
-    }
+  try {
     const names = opts.name
       ? [(await requirePipeline(store, opts.name)).name]
       : (await store.pipelines()).map((p) => p.name);
-    const views = [];
+    const limit = opts.limit ?? 20;
+    const pipelines: PipelineStatus[] = [];
     for (const name of names) {
       const p = (await store.pipeline(name))!;
       const lastRun = (await store.runs(name, 1))[0];
-      const instances = await store.instances(name, p.generation);
-      views.push({ pipeline: p, lastRun, instances });
+      const all = await store.instances(name, p.generation);
+      const recent = all.slice(-limit);
+      const instances: InstanceView[] = [];
+      for (const i of recent) instances.push(await instanceView(store, i));
+      pipelines.push({
+        name: p.name,
+        active: p.active === 1,
+        version: p.version,
+        mode: p.mode,
+        lastRun: lastRun ? runView(lastRun) : null,
+        instances,
+        earlier: all.length - recent.length,
+      });
     }
-    if (opts.json) {
-      out(
-        JSON.stringify(
-          {
-            pipelines: views.map((v) => ({
-              name: v.pipeline.name,
-              active: v.pipeline.active === 1,
-              version: v.pipeline.version,
-              lastRun: v.lastRun ? { ...v.lastRun, status: runState(v.lastRun) } : null,
-              instances: v.instances,
-            })),
-          },
-          null,
-          2,
-        ),
-      );
-      return;
-    }
-    if (views.length === 0) out('No local runs yet.');
-    for (const v of views) {
-      const p = v.pipeline;
-      out(
-        `${p.name}  (definition v${p.version}${p.mode ? `, mode ${p.mode}` : ''}, ${p.active ? 'scheduled: active for `etlctl agent`' : 'not scheduled'})`,
-      );
-      if (v.lastRun) {
-        const r = v.lastRun;
-        out(
-          `  last run #${r.id} ${runState(r)}  started ${r.started_at.slice(0, 19)}Z, ${runDuration(r)}  OK=${r.ok} FAILED=${r.failed} SKIPPED=${r.skipped}`,
-        );
-      }
-      const recent = v.instances.slice(-(opts.limit ?? 20));
-      if (recent.length > 0) out(instanceTable(recent).replace(/^/gm, '  '));
-      if (v.instances.length > recent.length)
-        out(
-          `  … ${v.instances.length - recent.length} earlier instances (see etlctl pipeline history ${p.name})`,
-        );
-    }
-  });
+    return { stateDir, pipelines };
+  } finally {
+    await store.close();
+  }
 }
 
-function requirePipelineMissing(name: string): never {
-  throw new EtlError(
-    diag('ETL7560', `no local runs of pipeline '${name}'`, {
-      hint: 'activate it first: etlctl pipeline activate <file>',
-    }),
-  );
-}
-
-export async function historyLocally(opts: LocalStatusOptions & { name: string }): Promise<number> {
-  return withStore(opts, async (store) => {
-    if (!store) requirePipelineMissing(opts.name);
+export async function historyLocally(opts: LocalStatusOptions & { name: string }): Promise<LocalHistory> {
+  const { store } = await openStore(opts);
+  if (!store) throw notFound(opts.name, []);
+  try {
     await requirePipeline(store, opts.name);
-    const runs = await store.runs(opts.name, opts.limit ?? 20);
-    if (opts.json) {
-      const detail = [];
-      for (const r of runs) {
-        const instances = [];
-        for (const i of await store.instancesOfRun(r.id)) {
-          instances.push({ ...i, attempts: (await store.attempts(i.id)).filter((a) => a.run_id === r.id) });
-        }
-        detail.push({ ...r, status: runState(r), instances });
-      }
-      out(JSON.stringify({ pipeline: opts.name, runs: detail }, null, 2));
-      return;
+    const runs: LocalHistory['runs'] = [];
+    for (const r of await store.runs(opts.name, opts.limit ?? 20)) {
+      const instances: InstanceView[] = [];
+      for (const i of await store.instancesOfRun(r.id)) instances.push(await instanceView(store, i, r.id));
+      runs.push({ ...runView(r), instances });
     }
-    if (runs.length === 0) {
-      out(`${opts.name}: no runs yet`);
-      return;
-    }
-    out(
-      table([
-        ['RUN', 'KIND', 'STARTED', 'DURATION', 'STATUS', 'OK', 'FAILED', 'SKIPPED'],
-        ...runs.map((r) => [
-          `#${r.id}`,
-          r.kind,
-          `${r.started_at.slice(0, 19)}Z`,
-          runDuration(r),
-          runState(r),
-          String(r.ok),
-          String(r.failed),
-          String(r.skipped),
-        ]),
-      ]),
-    );
-  });
+    return { pipeline: opts.name, runs };
+  } finally {
+    await store.close();
+  }
 }

@@ -90,7 +90,7 @@ export function connectionUrl(name: string, t: TaskEnv): { url: string; seedSql?
 
 function embeddedDir(stateDir: string, name: string): string {
   if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.'))
-    throw new EtlError(diag('ETL7901', `database name '${name}' cannot be used as a directory name`));
+    throw new EtlError(diag('ETL8124', `database name '${name}' cannot be used as a directory name`));
   return resolve(stateDir, 'db', name);
 }
 

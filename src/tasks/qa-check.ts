@@ -22,6 +22,7 @@ export interface QaCheckOptions {
   /** The compiled checks, as JSON text. */
   checks: string;
   warningTopic?: string;
+  /** Leave out the per-check and summary lines (the CLI prints the report as JSON). */
   json?: boolean;
   mode?: string;
   configPath?: string;
@@ -33,8 +34,10 @@ export interface QaCheckOptions {
    */
   connect?: (connection: string) => Promise<Driver>;
   env?: NodeJS.ProcessEnv;
-  stdout?: (line: string) => void;
-  stderr?: (line: string) => void;
+  /** Where the result lines go (the CLI's stdout); the task itself never prints. */
+  stdout: (line: string) => void;
+  /** Where alerts and warnings go (stderr: the `ETLCTL-ALERT` line is read by the local engine). */
+  stderr: (line: string) => void;
 }
 
 export interface QaCheckReport {
@@ -103,8 +106,7 @@ function exampleLines(r: CheckResult): string[] {
 
 export async function runQaCheckTask(opts: QaCheckOptions): Promise<QaCheckReport> {
   const env = opts.env ?? process.env;
-  const stdout = opts.stdout ?? ((l: string) => process.stdout.write(l + '\n'));
-  const stderr = opts.stderr ?? ((l: string) => process.stderr.write(l + '\n'));
+  const { stdout, stderr } = opts;
   const checks = parseChecks(opts.checks);
   const config = opts.config ?? loadConfig({ mode: opts.mode, configPath: opts.configPath, env });
   const conns = opts.connect
@@ -141,8 +143,7 @@ export async function runQaCheckTask(opts: QaCheckOptions): Promise<QaCheckRepor
     counts,
     results,
   };
-  if (opts.json) stdout(JSON.stringify(report, null, 2));
-  else
+  if (!opts.json)
     stdout(
       `Done. PASS=${counts.PASS} WARN=${counts.WARN} FAIL=${counts.FAIL} ERROR=${counts.ERROR} TOTAL=${counts.TOTAL}`,
     );
@@ -189,7 +190,7 @@ async function publishWarning(
     await sns.send(new PublishCommand({ TopicArn: opts.warningTopic, Subject: subject, Message: message }));
   } catch (e) {
     // The warning still shows in the log; a failed publish must not turn a warning into a failure.
-    (opts.stderr ?? ((l: string) => process.stderr.write(l + '\n')))(
+    opts.stderr(
       `warning ETL7920: could not publish the QA warning to ${opts.warningTopic}: ${(e as Error).message}`,
     );
   }
@@ -241,9 +242,7 @@ async function logToS3(
         await s3.writeText(uri, line);
       }
     } catch (e) {
-      (opts.stderr ?? ((l: string) => process.stderr.write(l + '\n')))(
-        `warning ETL7921: could not write the QA log row to ${uri}: ${(e as Error).message}`,
-      );
+      opts.stderr(`warning ETL7921: could not write the QA log row to ${uri}: ${(e as Error).message}`);
     }
   }
 }

@@ -46,8 +46,9 @@ export interface WaitOptions {
   source?: StatusSource;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
-  stdout?: (line: string) => void;
-  stderr?: (line: string) => void;
+  /** Progress lines (the CLI's stdout) and alerts (stderr); the task itself never prints. */
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
 }
 
 export interface WaitResult {
@@ -92,8 +93,7 @@ export function parseDay(text: string): string {
 
 export async function waitForPipelines(opts: WaitOptions): Promise<WaitResult> {
   const env = opts.env ?? process.env;
-  const stdout = opts.stdout ?? ((l: string) => process.stdout.write(l + '\n'));
-  const stderr = opts.stderr ?? ((l: string) => process.stderr.write(l + '\n'));
+  const { stdout, stderr } = opts;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = opts.now ?? Date.now;
   const day = parseDay(opts.startDate);

@@ -1,9 +1,10 @@
 /**
- * activateOnAws on the example pipeline (pipelines/enrollments.yaml, mode production) with the real
- * SDK clients against loopback servers: the deploy path from YAML to ActivatePipeline in-process.
+ * `pipeline activate` on the example pipeline (pipelines/enrollments.yaml, mode production) with the
+ * real SDK clients against loopback servers: the deploy path from YAML to ActivatePipeline in-process
+ * (the command layer, src/cli, over src/aws/activate.ts).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { activateOnAws } from '../../src/aws/activate.js';
+import { run } from '../../src/cli/main.js';
 import { FakeAws, awsTestEnv } from './fake-aws.js';
 import { startS3 } from './s3-server.js';
 import type { TestS3 } from './s3-server.js';
@@ -12,7 +13,6 @@ const fake = new FakeAws();
 let s3: TestS3;
 const APP_SECRET = 'app-Secret-0451';
 const WAREHOUSE_SECRET = 'wh-Secret-9173';
-const now = new Date('2026-11-22T12:00:00Z');
 
 beforeAll(async () => {
   const url = await fake.start();
@@ -53,7 +53,29 @@ async function capture(fn: () => Promise<number>): Promise<{ code: number; stdou
   }
 }
 
-const base = { files: ['pipelines/enrollments.yaml'], mode: 'production', now };
+interface ActivateArgs {
+  files: string[];
+  mode: string;
+  dryRun?: boolean;
+  json?: boolean;
+  timeDelta?: string;
+}
+
+const base: ActivateArgs = { files: ['pipelines/enrollments.yaml'], mode: 'production' };
+
+/** The command as a user types it, run in this process. */
+function activateOnAws(o: ActivateArgs): Promise<number> {
+  return run([
+    'pipeline',
+    'activate',
+    ...o.files,
+    '-m',
+    o.mode,
+    ...(o.dryRun ? ['--dry-run'] : []),
+    ...(o.json ? ['--json'] : []),
+    ...(o.timeDelta !== undefined ? ['-t', o.timeDelta] : []),
+  ]);
+}
 
 describe('activateOnAws (pipelines/enrollments.yaml -m production)', () => {
   it('creates, puts and activates; then is idempotent', async () => {
@@ -92,7 +114,7 @@ describe('activateOnAws (pipelines/enrollments.yaml -m production)', () => {
     expect(first.stdout).not.toContain(APP_SECRET);
 
     fake.reset();
-    const again = await capture(() => activateOnAws({ ...base, now: new Date('2026-11-23T12:00:00Z') }));
+    const again = await capture(() => activateOnAws(base));
     expect(again.code).toBe(0);
     expect(fake.calls('CreatePipeline')).toHaveLength(0);
     expect(fake.calls('PutPipelineDefinition')).toHaveLength(0);
@@ -103,11 +125,11 @@ describe('activateOnAws (pipelines/enrollments.yaml -m production)', () => {
     const r = await capture(() => activateOnAws({ ...base, json: true }));
     const record = JSON.parse(r.stdout) as {
       ok: boolean;
-      pipelines: { name: string; pipelineId: string; put: string }[];
+      result: { pipelines: { name: string; pipelineId: string; put: string }[] };
     };
     expect(record.ok).toBe(true);
-    expect(record.pipelines[0]).toMatchObject({ name: 'enrollments', put: 'unchanged' });
-    expect(record.pipelines[0].pipelineId).toMatch(/^df-/);
+    expect(record.result.pipelines[0]).toMatchObject({ name: 'enrollments', put: 'unchanged' });
+    expect(record.result.pipelines[0].pipelineId).toMatch(/^df-/);
   });
 
   it('shows validationErrors at the YAML line and does not activate', async () => {

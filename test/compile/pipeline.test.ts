@@ -171,7 +171,7 @@ describe('config explain', () => {
 
   it('narrows to a key prefix and prints JSON', () => {
     const r = runCli(['config', 'explain', 'databases.app_db', '--json']);
-    const json = JSON.parse(r.stdout);
+    const json = JSON.parse(r.stdout).result;
     expect(json.values.map((v: { key: string }) => v.key)).toContain('databases.app_db.engine');
     expect(json.values.every((v: { key: string }) => v.key.startsWith('databases.app_db'))).toBe(true);
   });

@@ -66,7 +66,7 @@ describe('etlctl definition validate', () => {
   it('exits 2 for a missing file', () => {
     const r = etlctl('definition', 'validate', 'nope.json');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('nope.json: error ETL4000: file not found');
+    expect(r.stderr).toContain('nope.json: error ETL8003: file not found');
   });
 });
 

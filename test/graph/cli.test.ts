@@ -47,7 +47,7 @@ describe('etlctl definition / pipeline visualize', () => {
   it('rejects an unknown output extension as a usage error', () => {
     const r = runCli(['definition', 'visualize', HAND_WRITTEN, '-o', join(tempDir(), 'out.jpg')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error ETL5001: .*out\.jpg/);
+    expect(r.stderr).toMatch(/error ETL8115: .*out\.jpg/);
     expect(r.stderr).toMatch(/\.svg, \.png, \.dot or \.html/);
   });
 
@@ -111,11 +111,10 @@ describe('etlctl definition / pipeline visualize', () => {
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as {
       ok: boolean;
-      format: string;
-      nodes: number;
+      result: { format: string; nodes: number };
       diagnostics: unknown[];
     };
-    expect(result).toMatchObject({ ok: true, format: 'dot', diagnostics: [] });
+    expect(result).toMatchObject({ ok: true, result: { format: 'dot' }, diagnostics: [] });
     const dot = readFileSync(target, 'utf8');
     expect(dot).toMatch(/^digraph "pipeline" \{/);
     expect(dot).not.toContain('cylinder');

@@ -84,7 +84,7 @@ describe('etlctl definition run / pipeline history (local engine)', () => {
     expect(second.stdout).toMatch(/Done\. OK=2 FAILED=0 SKIPPED=0/);
 
     const history = etlctl(dir, ['pipeline', 'history', 'resume', '--json']);
-    const runs = JSON.parse(history.stdout).runs as { id: number; status: string }[];
+    const runs = JSON.parse(history.stdout).result.runs as { id: number; status: string }[];
     expect(runs.map((r) => r.status)).toEqual(['FINISHED', 'INTERRUPTED']);
     // The orphaned attempt of the killed run must not finish behind our back: once its process
     // (a shell that would still append B) is gone, the data is what one run writes.

@@ -360,7 +360,9 @@ describe('etlctl task qa-check (CLI, as the engine runs it)', () => {
       { cwd: dir },
     );
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout);
+    const envelope = JSON.parse(r.stdout);
+    expect(envelope).toMatchObject({ ok: false, exitCode: 1 });
+    const report = envelope.result;
     expect(report).toMatchObject({ ok: false, exitCode: 1, counts: { FAIL: 1, TOTAL: 1 } });
     expect(report.results[0]).toMatchObject({ kind: 'unique', status: 'FAIL', failing: 1 });
   });

@@ -4,7 +4,6 @@
  *
  * | Code    | Sev.  | Rule |
  * |---------|-------|------|
- * | ETL4000 | error | definition file cannot be read (CLI; exit code 2) |
  * | ETL4001 | error | file is not valid JSON / not a JSON object (§9.1) |
  * | ETL4002 | error | missing or malformed `objects` / `pipelineObjects` (§1.1) |
  * | ETL4003 | error | an object, parameter or value entry has the wrong JSON shape, or lacks `id` (§1.3) |
@@ -86,7 +85,6 @@
 import type { Diagnostic, Severity } from '../../diagnostics.js';
 
 export const C = {
-  FILE_UNREADABLE: 'ETL4000',
   JSON_INVALID: 'ETL4001',
   OBJECTS_MISSING: 'ETL4002',
   ENTRY_SHAPE: 'ETL4003',

@@ -40,7 +40,7 @@ export function driverKindOf(url: string): DriverKind {
 export function localDatabaseUrl(stateDir: string, name: string): string {
   if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.')) {
     throw new EtlError(
-      diag('ETL7000', `database name '${name}' cannot be used as a directory name`, {
+      diag('ETL8124', `database name '${name}' cannot be used as a directory name`, {
         hint: 'use letters, digits, _ . and -',
       }),
     );

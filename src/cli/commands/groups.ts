@@ -1,0 +1,19 @@
+/** The command groups, described once. */
+import type { Command } from 'commander';
+import { group } from '../args.js';
+
+export const pipelineGroup = (p: Command): Command =>
+  group(p, 'pipeline', 'validate, compile, draw, activate and inspect pipelines');
+export const definitionGroup = (p: Command): Command =>
+  group(p, 'definition', 'check, convert, draw and run Data Pipeline definition files');
+export const configGroup = (p: Command): Command => group(p, 'config', 'inspect the resolved configuration');
+export const alertsGroup = (p: Command): Command =>
+  group(p, 'alerts', 'failure, warning and lateness alerts');
+export const databaseGroup = (p: Command): Command =>
+  group(p, 'database', 'DDL from table definition files (Redshift)');
+export const taskGroup = (p: Command): Command =>
+  group(
+    p,
+    'task',
+    'helpers that pipeline steps run on the worker (QA checks, pipeline dependencies); not for direct use',
+  );

@@ -1,0 +1,244 @@
+/**
+ * The one front end (issue 11): every command that reads a pipeline or a definition comes through
+ * `loadAndCheck`. YAML pipelines (or definition JSON files) in → config resolved → compiled →
+ * offline-checked → findings mapped to the YAML step that produced each object. validate,
+ * compile, visualize, diff, activate (AWS and local, --dry-run included) and `definition run` all
+ * call it, so the same file gets the same diagnostics from every command.
+ *
+ * Nothing here prints; the caller decides what a finding stops (compile writes nothing, activate
+ * runs and deploys nothing, visualize still draws a definition that compiled).
+ */
+import { readFileSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import type { ResolvedConfig } from './config/types.js';
+import type { Definition } from './definition/model.js';
+import type { Diagnostic } from './diagnostics/index.js';
+import { diag, EtlError, ExitCode, hasErrors, sortDiagnostics } from './diagnostics/index.js';
+import { jsonErrorPosition, objectLineIndex } from './definition/json-lines.js';
+
+export interface FrontOptions {
+  mode?: string;
+  configPath?: string;
+  /** Schedule start (--start), time delta (-t) and direction (-b), frequency override. */
+  start?: string;
+  timeDelta?: string;
+  backfill?: boolean;
+  frequency?: string;
+  /** --target: overrides the mode's target. */
+  target?: 'local' | 'aws';
+  /**
+   * Also read Data Pipeline definition JSON files (.json): 'check' reports every finding
+   * (`definition validate`), 'run' only what stops the local engine (`definition run`).
+   */
+  definitions?: 'check' | 'run';
+  /** The object limit of the account (`definition validate --max-objects`). */
+  maxObjects?: number;
+  /** Every path is a definition JSON file, whatever its name, and no config is read (`definition validate`). */
+  onlyDefinitions?: boolean;
+  now?: Date;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface CheckedPipeline {
+  /** The file as the user named it (relative to the current folder when possible). */
+  file: string;
+  kind: 'yaml' | 'json';
+  name: string;
+  /** Present whenever compile produced one, even when the checker found errors in it. */
+  definition?: Definition;
+  /** Compile and checker findings, sorted, at their YAML lines. */
+  diagnostics: Diagnostic[];
+  /** No error at all: fit to write, draw cleanly and deploy. */
+  ok: boolean;
+  /**
+   * Compiled without error (the checker's AWS findings aside): the local engine can run it. Local
+   * databases often differ from AWS on purpose (no password on a trust-auth server), so the
+   * checker's findings are reported on local runs too but stop nothing there.
+   */
+  runnable: boolean;
+}
+
+export interface Checked {
+  /** Absent only with `onlyDefinitions`. */
+  config?: ResolvedConfig;
+  pipelines: CheckedPipeline[];
+  /** Every finding of every pipeline, sorted. */
+  diagnostics: Diagnostic[];
+  /** Source texts by display path, for excerpts. */
+  sources: Map<string, string>;
+  /** Every pipeline is ok / runnable (see CheckedPipeline). */
+  ok: boolean;
+  runnable: boolean;
+}
+
+const isJson = (f: string): boolean => extname(f).toLowerCase() === '.json';
+
+/**
+ * Findings of the AWS rules stop nothing when the local engine runs a hand-written definition
+ * (`definition run`, `activate x.json`): only a definition it cannot read does. The whole list is
+ * `definition validate`'s job; a pipeline YAML gets every finding on every path.
+ */
+const UNREADABLE = new Set(['ETL4001', 'ETL4002', 'ETL4003', 'ETL4004', 'ETL4006', 'ETL4010', 'ETL4030']);
+
+function readDefinitionJson(
+  check: CheckJson,
+  file: string,
+  display: string,
+  opts: FrontOptions,
+  now: Date,
+  sources: Map<string, string>,
+): CheckedPipeline {
+  const text = readFileSync(file, 'utf8');
+  sources.set(display, text);
+  const fallbackName = basename(display, extname(display));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const d = diag('ETL4001', `not valid JSON: ${message}`, {
+      file: display,
+      ...jsonErrorPosition(text, message),
+      hint: 'definition files are strict JSON (no comments, no trailing commas)',
+    });
+    return { file: display, kind: 'json', name: fallbackName, diagnostics: [d], ok: false, runnable: false };
+  }
+  return checkJson(check, json, text, display, fallbackName, opts, now);
+}
+
+type CheckJson = (typeof import('./definition/check.js'))['checkDefinitionJson'];
+
+function checkJson(
+  check: CheckJson,
+  json: unknown,
+  text: string,
+  display: string,
+  fallbackName: string,
+  opts: FrontOptions,
+  now: Date,
+): CheckedPipeline {
+  const checked = check(json, display, { now, maxObjects: opts.maxObjects });
+  let diagnostics = checked.diagnostics;
+  // A definition that could not be read keeps every finding: they say why.
+  if (opts.definitions === 'run' && checked.definition)
+    diagnostics = diagnostics.filter((d) => UNREADABLE.has(d.code));
+  const lineOf = objectLineIndex(text);
+  diagnostics = diagnostics.map((d) => {
+    if (d.objectId === undefined || d.line !== undefined) return d;
+    const at = lineOf(d.objectId);
+    return at === undefined ? d : { ...d, file: d.file ?? display, ...at };
+  });
+  const definition = checked.definition;
+  const name = definition?.meta?.pipelineName ?? fallbackName;
+  const ok = definition !== undefined && !hasErrors(diagnostics);
+  return {
+    file: display,
+    kind: 'json',
+    name,
+    definition,
+    diagnostics: sortDiagnostics(diagnostics),
+    ok,
+    runnable: ok,
+  };
+}
+
+/** Missing files and unknown extensions are usage errors (exit 2), all reported at once. */
+function checkPaths(paths: string[], cwd: string, allowJson: boolean, onlyJson: boolean): void {
+  const problems: Diagnostic[] = [];
+  for (const p of paths) {
+    if (!isJson(p) && !onlyJson) continue;
+    if (!allowJson) {
+      problems.push(
+        diag('ETL8005', `${p} is not a pipeline file: expected a .yaml or .yml file`, {
+          hint: 'definition JSON files are read by `etlctl definition …` and `pipeline activate` (local targets)',
+        }),
+      );
+      continue;
+    }
+    try {
+      readFileSync(resolve(cwd, p));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      problems.push(
+        diag('ETL8003', code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(e)})`, {
+          file: p,
+          hint: 'check the path',
+        }),
+      );
+    }
+  }
+  if (problems.length > 0) throw new EtlError(problems, ExitCode.USAGE);
+}
+
+export async function loadAndCheck(paths: string[], opts: FrontOptions = {}): Promise<Checked> {
+  const cwd = opts.cwd ?? process.cwd();
+  const now = opts.now ?? new Date();
+  const only = opts.onlyDefinitions === true;
+  checkPaths(paths, cwd, opts.definitions !== undefined, only);
+  const yaml = only ? [] : paths.filter((p) => !isJson(p));
+  const json = only ? paths : paths.filter(isJson);
+  const { loadConfig, displayPath } = await import('./config/load.js');
+  const overrides = opts.target ? { target: opts.target } : undefined;
+  let config: ResolvedConfig | undefined;
+  const sources = new Map<string, string>();
+  const pipelines: CheckedPipeline[] = [];
+  if (yaml.length > 0) {
+    const { compileFiles } = await import('./compile/index.js');
+    const { verifyDefinition } = await import('./compile/verify.js');
+    const compiled = compileFiles(yaml, {
+      mode: opts.mode,
+      configPath: opts.configPath,
+      start: opts.start,
+      timeDelta: opts.timeDelta,
+      backfill: opts.backfill,
+      frequency: opts.frequency,
+      now,
+      cwd,
+      env: opts.env,
+      overrides,
+    });
+    config = compiled.config;
+    for (const [k, v] of compiled.sources) sources.set(k, v);
+    for (const p of compiled.pipelines) {
+      const findings = [...p.diagnostics, ...(p.definition ? verifyDefinition(p.definition, now) : [])];
+      const name = p.definition?.meta?.pipelineName ?? basename(p.file, extname(p.file));
+      pipelines.push({
+        file: p.file,
+        kind: 'yaml',
+        name,
+        definition: p.definition,
+        diagnostics: sortDiagnostics(findings),
+        ok: p.definition !== undefined && !hasErrors(findings),
+        runnable: p.definition !== undefined && !hasErrors(p.diagnostics),
+      });
+    }
+  } else if (!only) {
+    config = loadConfig({ configPath: opts.configPath, mode: opts.mode, env: opts.env, cwd, overrides });
+    for (const [k, v] of config.sources) sources.set(k, v);
+  }
+  if (json.length > 0) {
+    // Loaded only for definition files: the checker is the biggest module of the front end.
+    const { checkDefinitionJson } = await import('./definition/check.js');
+    for (const f of json)
+      pipelines.push(
+        readDefinitionJson(
+          checkDefinitionJson,
+          resolve(cwd, f),
+          displayPath(resolve(cwd, f), cwd),
+          opts,
+          now,
+          sources,
+        ),
+      );
+  }
+  const diagnostics = sortDiagnostics(pipelines.flatMap((p) => p.diagnostics));
+  return {
+    config,
+    pipelines,
+    diagnostics,
+    sources,
+    ok: pipelines.every((p) => p.ok),
+    runnable: pipelines.every((p) => p.runnable),
+  };
+}
