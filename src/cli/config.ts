@@ -11,17 +11,15 @@ export function registerConfigCommands(program: Command): void {
       .description('print config values and their sources (defaults < file < mode < ETLCTL_* env < flags)')
       .argument('[key]', 'a dotted key or prefix, e.g. aws.s3_bucket or databases'),
   ).action(async (key: string | undefined, flags: CommonOptions) => {
-    const { loadConfig, isSecretKey } = await import('../config/index.js');
+    const { loadConfig, explainConfig } = await import('../config/index.js');
     const cfg = loadConfig({ configPath: flags.config, mode: flags.mode });
-    const rows: { key: string; value: string; source: string }[] = [];
-    for (const [k, v] of [...cfg.values.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      if (key && k !== key && !k.startsWith(key + '.')) continue;
-      const value =
-        isSecretKey(k) && !/^\$\{(env|file):[^}]+\}$/.test(String(v.value))
-          ? '<redacted>'
-          : JSON.stringify(v.value);
-      rows.push({ key: k, value, source: v.source });
-    }
+    const rows = explainConfig(cfg, key).map((r) => ({
+      key: r.key,
+      value: r.text,
+      source: r.source,
+      env: r.env,
+      doc: r.doc,
+    }));
     if (flags.json) {
       out(
         JSON.stringify(

@@ -3,7 +3,7 @@
  * mode's target: `activate` and `status` (AWS deploy, or the local engine).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Diagnostic } from '../diagnostics.js';
@@ -133,7 +133,7 @@ export function registerPipelineCommands(program: Command): void {
     .option('--retry-delay <period>', 'local: override retryDelay (e.g. 1s) for development')
     .option('--parallel <n>', 'local: activities run at once', (v) => Number(v))
     .action(async (files: string[], flags: ActivateFlags) => {
-      const target = await targetOf(flags);
+      const target = await targetOf(flags, files);
       if (target === 'aws') {
         const { activateOnAws } = await import('../aws/activate.js');
         setExit(
@@ -211,8 +211,9 @@ interface ActivateFlags extends CommonOptions {
 }
 
 /** The mode's target (`--target` wins); reading the config is cheap and loads no SDK. */
-async function targetOf(flags: CommonOptions & { target?: string }): Promise<'local' | 'aws'> {
+async function targetOf(flags: CommonOptions & { target?: string }, files: string[] = []): Promise<'local' | 'aws'> {
   if (flags.target === 'aws' || flags.target === 'local') return flags.target;
   const { loadConfig } = await import('../config/load.js');
-  return loadConfig({ configPath: flags.config, mode: flags.mode }).target;
+  const searchFrom = files.map((f) => dirname(resolve(f)));
+  return loadConfig({ configPath: flags.config, mode: flags.mode, searchFrom }).target;
 }
