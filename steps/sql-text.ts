@@ -6,6 +6,19 @@ interface Placeholder {
   text: '?' | '%s';
 }
 
+/** Where a comment starting at `i` (`--` to the line end, `/* … *\/`) ends, or undefined when none starts there. */
+function commentEnd(sql: string, i: number): number | undefined {
+  if (sql[i] === '-' && sql[i + 1] === '-') {
+    const end = sql.indexOf('\n', i);
+    return end < 0 ? sql.length : end + 1;
+  }
+  if (sql[i] === '/' && sql[i + 1] === '*') {
+    const end = sql.indexOf('*/', i + 2);
+    return end < 0 ? sql.length : end + 2;
+  }
+  return undefined;
+}
+
 /** `?` and `%s` placeholders in code (not inside '…', "…", -- or /* … *\/). */
 export function sqlPlaceholders(sql: string): Placeholder[] {
   const out: Placeholder[] = [];
@@ -16,12 +29,8 @@ export function sqlPlaceholders(sql: string): Placeholder[] {
       // A doubled quote inside is an escaped quote, so scanning to the next single one is enough.
       const end = sql.indexOf(c, i + 1);
       i = end < 0 ? sql.length : end + 1;
-    } else if (c === '-' && sql[i + 1] === '-') {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? sql.length : end + 1;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? sql.length : end + 2;
+    } else if (commentEnd(sql, i) !== undefined) {
+      i = commentEnd(sql, i)!;
     } else if (c === '?') {
       out.push({ at: i, text: '?' });
       i++;
@@ -87,12 +96,8 @@ function statementBreak(sql: string, backslashEscapes: boolean): number {
       const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64))![0];
       const end = sql.indexOf(tag, i + tag.length);
       i = end < 0 ? sql.length : end + tag.length;
-    } else if (c === '-' && sql[i + 1] === '-') {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? sql.length : end + 1;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? sql.length : end + 2;
+    } else if (commentEnd(sql, i) !== undefined) {
+      i = commentEnd(sql, i)!;
     } else if (c === ';') {
       semicolon = i;
       i++;
