@@ -9,7 +9,7 @@
  * runs and deploys nothing, visualize still draws a definition that compiled).
  */
 import { readFileSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import type { ResolvedConfig } from './config/types.js';
 import type { Definition } from './definition/model.js';
 import type { Diagnostic } from './diagnostics/index.js';
@@ -214,7 +214,16 @@ export async function loadAndCheck(paths: string[], opts: FrontOptions = {}): Pr
       });
     }
   } else if (!only) {
-    config = loadConfig({ configPath: opts.configPath, mode: opts.mode, env: opts.env, cwd, overrides });
+    // Definition files stand for pipelines: their folders are where a config is looked for after the cwd.
+    const searchFrom = [...new Set(json.map((f) => dirname(resolve(cwd, f))))];
+    config = loadConfig({
+      configPath: opts.configPath,
+      mode: opts.mode,
+      env: opts.env,
+      cwd,
+      overrides,
+      searchFrom,
+    });
     for (const [k, v] of config.sources) sources.set(k, v);
   }
   if (json.length > 0) {

@@ -5,6 +5,7 @@
  */
 import { DATABASE_PARAM } from './common.js';
 import { qaDatabase } from './qa-check.js';
+import { sqlTable } from './sql-names.js';
 import {
   checkConnection,
   checkSqlTail,
@@ -67,8 +68,9 @@ const plugin: StepPlugin = {
         );
         return;
       }
-      table = def.fullName;
-      keys = def.primaryKey;
+      const names = sqlTable(def);
+      table = names.full;
+      keys = names.primaryKey;
     }
     if (!database || !ok) return;
     emitQaActivity(ctx, database, [

@@ -1,6 +1,8 @@
-/** Connection lookups shared by the Postgres steps (extract-postgres, load-postgres). */
+/** Connection lookups shared by the Postgres steps (extract-postgres, load-postgres), and Redshift table names. */
 import type { StepContext } from '../src/compile/context.js';
 import type { DatabaseConfig } from '../src/config/types.js';
+import { parseQualifiedName, renderPart } from '../src/spec/sql-identifiers.js';
+import { sqlName, sqlNameParam } from './sql-names.js';
 
 /**
  * The Postgres connection named by param `key`; without it, the config's only Postgres
@@ -27,16 +29,26 @@ export function postgresConnection(
   return undefined;
 }
 
-/** Redshift steps take `schema` and `table` apart; a dotted table name is a mistake, not a schema. */
-export function checkPlainTableName(ctx: StepContext, key = 'table'): boolean {
-  const t = ctx.str(key);
-  if (t === undefined || !t.includes('.')) return true;
-  const [schema, ...rest] = t.split('.');
-  ctx.error(
-    'ETL1111',
-    `${key} '${t}' contains a '.'; give the schema separately`,
-    [key],
-    `write schema: ${schema} and ${key}: ${rest.join('.')}`,
-  );
-  return false;
+/**
+ * Redshift steps take `schema` and `table` apart, each one identifier: a dotted table name is a
+ * mistake (ETL1111), anything else that is not a name an error at its key (ETL1200). Returns
+ * both as SQL text, or undefined when either is wrong.
+ */
+export function schemaAndTable(ctx: StepContext): { schema: string; table: string } | undefined {
+  const schema = sqlNameParam(ctx, 'schema', { maxParts: 1 });
+  const t = ctx.str('table');
+  let table: string | undefined;
+  if (t !== undefined) {
+    const parsed = parseQualifiedName(t, { maxParts: Infinity });
+    if ('parts' in parsed && parsed.parts.length > 1) {
+      const [first, ...rest] = parsed.parts.map((p) => renderPart(p));
+      ctx.error(
+        'ETL1111',
+        `table '${t}' contains a '.'; give the schema separately`,
+        ['table'],
+        `write schema: ${first} and table: ${rest.join('.')}`,
+      );
+    } else table = sqlName(ctx, ['table'], t, { maxParts: 1 })?.sql;
+  }
+  return schema && table !== undefined ? { schema: schema.sql, table } : undefined;
 }

@@ -3,7 +3,8 @@
  * Compiles to the qa-check task with one `row-count` check.
  */
 import { DATABASE_PARAM } from './common.js';
-import { qaDatabase } from './qa-check.js';
+import { qaDatabase, sourceTableName } from './qa-check.js';
+import { sqlNameParam, sqlTable } from './sql-names.js';
 import {
   checkConnection,
   defaultSeverity,
@@ -45,13 +46,18 @@ const plugin: StepPlugin = {
     const database = qaDatabase(ctx);
     const source = ctx.str('source_host') as string;
     const sourceOk = checkConnection(ctx, source, ['source_host']);
+    const named = sqlNameParam(ctx, 'destination_table_name');
+    const sourceTable = ctx.str('source_table_name');
+    const sourceTableOk =
+      sourceTable === undefined || sourceTableName(ctx, source, sourceTable, ['source_table_name']);
+    // As written: the task parses it and quotes it for the database it runs on.
     let table = ctx.str('destination_table_name');
     if (ctx.str('destination_table_definition')) {
       const def = ctx.tableDefinition('destination_table_definition');
       if (!def) return;
-      table = def.fullName;
+      table = sqlTable(def).full;
     }
-    if (!database || !sourceOk) return;
+    if (!database || !sourceOk || named === null || !sourceTableOk) return;
     emitQaActivity(ctx, database, [
       {
         kind: 'row-count',

@@ -6,6 +6,7 @@
 import { ref } from '../src/definition/model.js';
 import { DATABASE_PARAM, SCRIPT_ARGUMENTS, scriptArguments, TSV_COPY_OPTIONS } from './common.js';
 import { s3InputAs, singleInput } from './s3-input.js';
+import { sqlTable } from './sql-names.js';
 import type { StepPlugin } from './types.js';
 
 export const INSERT_MODES = ['KEEP_EXISTING', 'OVERWRITE_EXISTING', 'TRUNCATE', 'APPEND'];
@@ -17,7 +18,8 @@ export function copyOptionsFromArguments(args: string[]): { options: string[]; u
   for (const a of args) {
     const [k, v] = a.replace(/^--/, '').split(/=(.*)/s);
     if (k === 'max_error') options.push(`MAXERROR ${Number(v)}`);
-    else if (k === 'replace_invalid_char') options.push(`ACCEPTINVCHARS AS '${v}'`);
+    else if (k === 'replace_invalid_char')
+      options.push(`ACCEPTINVCHARS AS '${String(v).replace(/'/g, "''")}'`);
     else if (k === 'no_escape') options.splice(options.indexOf('ESCAPE'), 1);
     else if (k === 'gzip') options.push('GZIP');
     else if (k === 'truncate_columns') options.push('TRUNCATECOLUMNS');
@@ -57,11 +59,12 @@ const plugin: StepPlugin = {
         ['script_arguments'],
         'known: --max_error=N, --replace_invalid_char=C, --no_escape, --gzip, --truncate_columns, --command_options=…',
       );
+    const names = sqlTable(table);
     const node = ctx.add('Table', {
       type: 'RedshiftDataNode',
       database: ref(target.id),
-      schemaName: table.schema,
-      tableName: table.name,
+      schemaName: names.schema,
+      tableName: names.name,
       createTableSql: createIfMissing(table.sql),
       primaryKeys: table.primaryKey.length ? table.primaryKey : undefined,
       schedule: ctx.pipeline.frequency.kind === 'on-demand' ? undefined : ref('DefaultSchedule'),

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ref } from '../src/definition/model.js';
 import { DATABASE_PARAM } from './common.js';
 import { createIfMissing } from './create-load-redshift.js';
+import { sqlTable } from './sql-names.js';
 import { bindArgumentPlaceholders, statementBody } from './sql-text.js';
 import type { StepPlugin } from './types.js';
 
@@ -51,7 +52,7 @@ const plugin: StepPlugin = {
       `${createIfMissing(table.sql)};`,
       `${statementBody(bound)};`,
       transactional ? 'COMMIT;' : '',
-      ctx.params.analyze_table === false ? '' : `ANALYZE ${table.fullName};`,
+      ctx.params.analyze_table === false ? '' : `ANALYZE ${sqlTable(table).full};`,
     ]
       .filter(Boolean)
       .join('\n');

@@ -32,7 +32,10 @@ const plugin: StepPlugin = {
     if (!dest) return;
     const column = ctx.str('date_column') as string;
     const names = dest.columns.map((c) => c.name);
-    if (!names.some((n) => n.toLowerCase() === column.toLowerCase())) {
+    // The column as the table definition names it, so it is quoted as what it is.
+    const actual =
+      names.find((n) => n === column) ?? names.find((n) => n.toLowerCase() === column.toLowerCase());
+    if (actual === undefined) {
       ctx.error(
         'ETL3301',
         `date_column '${column}' is not a column of ${dest.fullName}`,
@@ -42,7 +45,7 @@ const plugin: StepPlugin = {
       return;
     }
     compileUpsert(ctx, {
-      delta: { column, window: typeof ctx.params.window === 'number' ? ctx.params.window : 0 },
+      delta: { column: actual, window: typeof ctx.params.window === 'number' ? ctx.params.window : 0 },
     });
   },
 };

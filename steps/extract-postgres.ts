@@ -22,9 +22,7 @@ const plugin: StepPlugin = {
   },
   exactlyOne: [['table', 'sql']],
   compile(ctx) {
-    const source = postgresConnection(ctx, 'host_name');
-    if (!source) return;
-    return compileSqlExtract(ctx, { source });
+    return compileSqlExtract(ctx, { source: postgresConnection(ctx, 'host_name') });
   },
 };
 

@@ -5,19 +5,28 @@
  */
 import { ref } from '../src/definition/model.js';
 import type { StepContext } from '../src/compile/context.js';
+import type { DatabaseConfig } from '../src/config/types.js';
+import { sqlNameParam } from './sql-names.js';
+import { checkSingleStatement } from './sql-text.js';
 import type { StepOutput, StepPlugin } from './types.js';
 
 export interface SqlExtractOptions {
-  /** The source connection, already resolved by the step. */
-  source: { id: string };
+  /** The source connection, resolved by the step (undefined: reported; only the names are checked). */
+  source: { id: string; db?: DatabaseConfig } | undefined;
   /** Number of part files; 1 = whatever the CopyActivity writes. */
   splits?: number;
 }
 
 /** SqlDataNode → CopyActivity → S3 (→ split), shared by extract-rds and extract-postgres. */
-export function compileSqlExtract(ctx: StepContext, opts: SqlExtractOptions): StepOutput {
-  const table = ctx.str('table');
+export function compileSqlExtract(ctx: StepContext, opts: SqlExtractOptions): StepOutput | undefined {
+  // `table` is a name in the source's dialect (MySQL takes `db`.`table` too), quoted where it must be.
+  const name = sqlNameParam(ctx, 'table', {
+    dialect: opts.source?.db?.engine === 'mysql' ? 'mysql' : 'postgres',
+  });
   const sql = ctx.str('sql');
+  const oneStatement = sql === undefined || checkSingleStatement(ctx, 'sql', sql);
+  if (!opts.source || name === null || !oneStatement) return undefined;
+  const table = name?.sql;
   const query = (sql ?? `SELECT * FROM ${table}`).trim().replace(/;\s*$/, '');
   const input = ctx.add('Source', {
     type: 'SqlDataNode',
@@ -74,7 +83,6 @@ const plugin: StepPlugin = {
   exactlyOne: [['table', 'sql']],
   compile(ctx) {
     const source = ctx.database('host_name', { engines: ['mysql', 'postgres'], fallbackToWarehouse: false });
-    if (!source) return;
     return compileSqlExtract(ctx, {
       source,
       splits: typeof ctx.params.splits === 'number' ? ctx.params.splits : 1,

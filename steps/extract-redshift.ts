@@ -3,7 +3,7 @@
  * (RedshiftDataNode → S3DataNode). `table` must not contain a schema: give `schema`.
  */
 import { ref } from '../src/definition/model.js';
-import { checkPlainTableName } from './connections.js';
+import { schemaAndTable } from './connections.js';
 import { DATABASE_PARAM } from './common.js';
 import { INSERT_MODES } from './create-load-redshift.js';
 import type { StepPlugin } from './types.js';
@@ -29,11 +29,10 @@ const plugin: StepPlugin = {
     required: ['schema', 'table'],
   },
   compile(ctx) {
-    const okName = checkPlainTableName(ctx);
+    const names = schemaAndTable(ctx);
     const source = ctx.database('database', { engines: ['redshift', 'postgres'] });
-    if (!okName || !source) return;
-    const schema = ctx.str('schema') as string;
-    const table = ctx.str('table') as string;
+    if (!names || !source) return;
+    const { schema, table } = names;
     const node = ctx.add('Table', {
       type: 'RedshiftDataNode',
       database: ref(source.id),

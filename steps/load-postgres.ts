@@ -6,6 +6,8 @@
 import { ref } from '../src/definition/model.js';
 import { postgresConnection } from './connections.js';
 import { s3InputAs, singleInput } from './s3-input.js';
+import { sqlNameParam, sqlTable } from './sql-names.js';
+import { checkSingleStatement } from './sql-text.js';
 import type { StepPlugin } from './types.js';
 
 const plugin: StepPlugin = {
@@ -37,13 +39,17 @@ const plugin: StepPlugin = {
   compile(ctx) {
     const input = singleInput(ctx);
     const target = postgresConnection(ctx, 'database');
+    const named = sqlNameParam(ctx, 'table');
+    const insert = ctx.str('insert_query');
+    const oneStatement = insert === undefined || checkSingleStatement(ctx, 'insert_query', insert);
     const def =
       ctx.str('table_definition') !== undefined ? ctx.tableDefinition('table_definition') : undefined;
-    if (!input || !target || (ctx.str('table_definition') !== undefined && !def)) return;
-    const table = ctx.str('table') ?? def?.fullName;
-    let insertQuery = ctx.str('insert_query');
+    if (!input || !target || named === null || !oneStatement) return;
+    if (ctx.str('table_definition') !== undefined && !def) return;
+    const table = named?.sql ?? (def ? sqlTable(def).full : undefined);
+    let insertQuery = insert;
     if (insertQuery === undefined && def) {
-      const cols = def.columns.map((c) => c.name);
+      const cols = sqlTable(def).columns;
       insertQuery = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
     }
     if (!table || !insertQuery) {

@@ -3,7 +3,7 @@
  * RedshiftCopyActivity. Unlike create-load-redshift it creates nothing: the table must exist.
  */
 import { ref } from '../src/definition/model.js';
-import { checkPlainTableName } from './connections.js';
+import { schemaAndTable } from './connections.js';
 import { DATABASE_PARAM, TSV_COPY_OPTIONS } from './common.js';
 import { INSERT_MODES } from './create-load-redshift.js';
 import { s3InputAs, singleInput } from './s3-input.js';
@@ -44,7 +44,8 @@ const plugin: StepPlugin = {
     required: ['schema', 'table'],
   },
   compile(ctx) {
-    let ok = checkPlainTableName(ctx);
+    const names = schemaAndTable(ctx);
+    let ok = names !== undefined;
     const replace = ctx.str('replace_invalid_char');
     if (replace !== undefined && !/^[\x21-\x7e ]$/.test(replace)) {
       ctx.error(
@@ -57,7 +58,7 @@ const plugin: StepPlugin = {
     }
     const input = singleInput(ctx);
     const target = ctx.database('database', { engines: ['redshift', 'postgres'] });
-    if (!ok || !target || !input) return;
+    if (!ok || !names || !target || !input) return;
     const options = [...TSV_COPY_OPTIONS, 'TRUNCATECOLUMNS'];
     const compression = COMPRESSION[ctx.str('compression') ?? 'none'];
     if (compression) options.push(compression);
@@ -66,8 +67,8 @@ const plugin: StepPlugin = {
     const node = ctx.add('Table', {
       type: 'RedshiftDataNode',
       database: ref(target.id),
-      schemaName: ctx.str('schema'),
-      tableName: ctx.str('table'),
+      schemaName: names.schema,
+      tableName: names.table,
       schedule: ctx.pipeline.frequency.kind === 'on-demand' ? undefined : ref('DefaultSchedule'),
     });
     ctx.activity('Load', 'RedshiftCopyActivity', {

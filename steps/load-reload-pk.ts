@@ -11,6 +11,7 @@ import { ref } from '../src/definition/model.js';
 import { DATABASE_PARAM, SCRIPT_ARGUMENTS, scriptArguments } from './common.js';
 import { copyOptionsFromArguments, createIfMissing } from './create-load-redshift.js';
 import { s3InputAs, singleInput } from './s3-input.js';
+import { sqlTable } from './sql-names.js';
 import type { StepPlugin } from './types.js';
 
 function checkColumns(ctx: StepContext, staging: TableDef, production: TableDef): boolean {
@@ -91,11 +92,13 @@ const plugin: StepPlugin = {
       );
     const schedule = ctx.pipeline.frequency.kind === 'on-demand' ? undefined : ref('DefaultSchedule');
 
+    const stage = sqlTable(staging);
+    const prod = sqlTable(production);
     const stagingNode = ctx.add('StagingTable', {
       type: 'RedshiftDataNode',
       database: ref(target.id),
-      schemaName: staging.schema,
-      tableName: staging.name,
+      schemaName: stage.schema,
+      tableName: stage.name,
       createTableSql: createIfMissing(staging.sql),
       schedule,
     });
@@ -108,12 +111,12 @@ const plugin: StepPlugin = {
 
     const reload = ctx.render('upsert.sql', {
       createSql: createIfMissing(production.sql),
-      destination: production.fullName,
-      stage: `${production.name}_etlctl_stage`,
-      dedup: `${production.name}_etlctl_dedup`,
-      columns: production.columns.map((c) => c.name),
-      primaryKey: production.primaryKey,
-      source: `SELECT * FROM ${staging.fullName}`,
+      destination: prod.full,
+      stage: prod.derived('_etlctl_stage'),
+      dedup: prod.derived('_etlctl_dedup'),
+      columns: prod.columns,
+      primaryKey: prod.primaryKey,
+      source: `SELECT * FROM ${stage.full}`,
       filter: undefined,
       dedupe: ctx.params.enforce_primary_key !== false,
       deleteAll: true,
@@ -122,12 +125,13 @@ const plugin: StepPlugin = {
     const transactional = ctx.params.non_transactional !== true;
     const script =
       (transactional ? `BEGIN;\n${reload}COMMIT;\n` : reload) +
-      (ctx.params.analyze_table === false ? '' : `ANALYZE ${production.fullName};\n`);
+      (ctx.params.analyze_table === false ? '' : `ANALYZE ${prod.full};\n`);
     ctx.activity('Reload', 'SqlActivity', { database: ref(target.id), ...ctx.sqlScript(script, 'reload') });
 
     const check = ctx.render('primary-key-check.sql', {
-      table: production.fullName,
-      primaryKey: production.primaryKey,
+      table: prod.full,
+      primaryKey: prod.primaryKey,
+      label: `(${prod.primaryKey.join(', ')}) in ${prod.full}`.replace(/'/g, "''"),
     });
     ctx.activity('PrimaryKeyCheck', 'SqlActivity', {
       database: ref(target.id),

@@ -4,6 +4,7 @@
  */
 import { DATABASE_PARAM, SCRIPT_ARGUMENTS } from './common.js';
 import { qaDatabase } from './qa-check.js';
+import { sqlTable } from './sql-names.js';
 import { defaultSeverity, emitQaActivity, LOG_TO_S3, qaLogUri, SEVERITY } from './qa-common.js';
 import type { StepPlugin } from './types.js';
 
@@ -47,8 +48,8 @@ const plugin: StepPlugin = {
         name: 'primary-key',
         severity: defaultSeverity(ctx),
         threshold: 0,
-        table: def.fullName,
-        columns: def.primaryKey,
+        table: sqlTable(def).full,
+        columns: sqlTable(def).primaryKey,
         logUri: ctx.params.log_to_s3 === true ? qaLogUri(ctx) : undefined,
       },
     ]);

@@ -11,6 +11,8 @@ import { isRecord } from '../src/spec/yaml.js';
 import type { CheckKind, QaCheckSpec, Severity } from '../src/tasks/qa-spec.js';
 import { CHECK_KINDS } from '../src/tasks/qa-spec.js';
 import { DATABASE_PARAM } from './common.js';
+import type { KeyPath } from '../src/spec/yaml.js';
+import { sqlName, sqlNameParam, sqlTable } from './sql-names.js';
 import {
   baseSpec,
   CHECKS_PARAM,
@@ -36,6 +38,12 @@ export function qaDatabase(ctx: StepContext, key = 'database'): string | undefin
     return undefined;
   }
   return checkConnection(ctx, name, ctx.params[key] !== undefined ? [key] : []) ? name : undefined;
+}
+
+/** A source table name (at `key`), checked in the dialect of its connection `host`. */
+export function sourceTableName(ctx: StepContext, host: string, value: string, key: KeyPath): boolean {
+  const engine = ctx.config.databases[host]?.engine;
+  return sqlName(ctx, key, value, { dialect: engine === 'mysql' ? 'mysql' : 'postgres' }) !== undefined;
 }
 
 /** Build the spec of one YAML check; undefined (with diagnostics) when it is wrong. */
@@ -80,20 +88,21 @@ function buildCheck(
         );
         return undefined;
       }
-      if (!checkColumns(ctx, table.def, columns, [...key, 'columns'])) return undefined;
-      return { ...spec, table: table.name, columns };
+      const checked = checkColumns(ctx, table.def, columns, [...key, 'columns']);
+      if (!checked) return undefined;
+      return { ...spec, table: table.name, columns: checked };
     }
     case 'not-null':
     case 'unique': {
       if (!needTable()) return undefined;
-      const columns = strings(raw.columns);
-      if (!checkColumns(ctx, table.def, columns, [...key, 'columns'])) return undefined;
+      const columns = checkColumns(ctx, table.def, strings(raw.columns), [...key, 'columns']);
+      if (!columns) return undefined;
       return { ...spec, table: table.name, columns };
     }
     case 'accepted-values': {
       if (!needTable()) return undefined;
-      const column = String(raw.column);
-      if (!checkColumns(ctx, table.def, [column], [...key])) return undefined;
+      const column = checkColumns(ctx, table.def, [String(raw.column)], [...key], true)?.[0];
+      if (column === undefined) return undefined;
       return { ...spec, table: table.name, column, values: raw.values as (string | number | boolean)[] };
     }
     case 'row-count': {
@@ -109,6 +118,12 @@ function buildCheck(
         return undefined;
       }
       if (!checkConnection(ctx, String(raw.source_host), [...key, 'source_host'])) return undefined;
+      const sourceTable = raw.source_table;
+      if (
+        typeof sourceTable === 'string' &&
+        !sourceTableName(ctx, String(raw.source_host), sourceTable, [...key, 'source_table'])
+      )
+        return undefined;
       if (raw.destination_sql === undefined && !needTable()) return undefined;
       return {
         ...spec,
@@ -134,7 +149,8 @@ function buildCheck(
         );
         return undefined;
       }
-      if (!checkColumns(ctx, table.def, keys, [...key, 'primary_key'])) return undefined;
+      const keyColumns = checkColumns(ctx, table.def, keys, [...key, 'primary_key']);
+      if (!keyColumns) return undefined;
       return {
         ...spec,
         table: table.name,
@@ -142,7 +158,7 @@ function buildCheck(
         sourceSql: String(raw.source_sql),
         sqlTail: raw.sql_tail_for_source as string | undefined,
         sampleSize: typeof raw.sample_size === 'number' ? raw.sample_size : 100,
-        keyColumns: keys,
+        keyColumns,
         destinationSql: raw.destination_sql as string | undefined,
       };
     }
@@ -169,8 +185,8 @@ const plugin: StepPlugin = {
     properties: {
       table: {
         type: 'string',
-        pattern: '^[A-Za-z0-9_$"]+(\\.[A-Za-z0-9_$"]+)?$',
-        description: 'schema.table the checks are about',
+        minLength: 1,
+        description: 'schema.table the checks are about (a name; "quote" parts with other characters)',
       },
       table_definition: {
         type: 'string',
@@ -191,7 +207,10 @@ const plugin: StepPlugin = {
       def = ctx.tableDefinition('table_definition');
       if (!def) return;
     }
-    const table = { name: def?.fullName ?? ctx.str('table'), def };
+    const named = sqlNameParam(ctx, 'table');
+    if (named === null) return;
+    // The task parses these names again and quotes them for the database it runs on.
+    const table = { name: def ? sqlTable(def).full : ctx.str('table'), def };
     const severity: Severity = ctx.str('severity') === 'warn' ? 'warn' : 'error';
     const checks: QaCheckSpec[] = [];
     let ok = database !== undefined;

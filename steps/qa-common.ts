@@ -13,6 +13,8 @@ import { validateWithSchema } from '../src/spec/validate.js';
 import type { KeyPath } from '../src/spec/yaml.js';
 import type { CheckKind, QaCheckSpec, Severity } from '../src/tasks/qa-spec.js';
 import { CHECK_KINDS, isRateCheck, LIMIT_PLACEHOLDER } from '../src/tasks/qa-spec.js';
+import { quoteIdent } from '../src/spec/sql-identifiers.js';
+import { sqlName, sqlNames } from './sql-names.js';
 import type { JsonSchema } from './types.js';
 
 const COLUMN_LIST: JsonSchema = { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } };
@@ -132,18 +134,31 @@ export function validateCheck(
   return diags.length === 0;
 }
 
-/** Columns must exist in the table definition, when one is given. */
+/**
+ * Columns must exist in the table definition, when one is given, and be names either way.
+ * Returns them as the check spec carries them (the task parses and quotes them again for its
+ * database): the definition's own column names, quoted where they must be, or the names as
+ * written; undefined after reporting.
+ */
 export function checkColumns(
   ctx: StepContext,
   table: TableDef | undefined,
   columns: string[],
   key: KeyPath,
-): boolean {
-  if (!table) return true;
+  /** The key names one column (`column:`), not a list. */
+  single = false,
+): string[] | undefined {
+  if (!table) {
+    const names = single
+      ? sqlName(ctx, [...key, 'column'], columns[0], { maxParts: 1, what: 'column' })
+      : sqlNames(ctx, key, columns, { what: 'column' });
+    return names === undefined ? undefined : columns;
+  }
   const known = table.columns.map((c) => c.name);
   let ok = true;
-  columns.forEach((c, i) => {
-    if (!known.some((k) => k.toLowerCase() === c.toLowerCase())) {
+  const out = columns.map((c, i) => {
+    const actual = known.find((k) => k === c) ?? known.find((k) => k.toLowerCase() === c.toLowerCase());
+    if (actual === undefined) {
       ctx.error(
         'ETL3204',
         `column '${c}' is not in ${table.fullName}`,
@@ -152,8 +167,9 @@ export function checkColumns(
       );
       ok = false;
     }
+    return quoteIdent(actual ?? c);
   });
-  return ok;
+  return ok ? out : undefined;
 }
 
 /** A Dataduct `sql_tail_for_source` must say where the sample size goes. */

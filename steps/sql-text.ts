@@ -6,6 +6,19 @@ interface Placeholder {
   text: '?' | '%s';
 }
 
+/** Where a comment starting at `i` (`--` to the line end, `/* … *\/`) ends, or undefined when none starts there. */
+function commentEnd(sql: string, i: number): number | undefined {
+  if (sql[i] === '-' && sql[i + 1] === '-') {
+    const end = sql.indexOf('\n', i);
+    return end < 0 ? sql.length : end + 1;
+  }
+  if (sql[i] === '/' && sql[i + 1] === '*') {
+    const end = sql.indexOf('*/', i + 2);
+    return end < 0 ? sql.length : end + 2;
+  }
+  return undefined;
+}
+
 /** `?` and `%s` placeholders in code (not inside '…', "…", -- or /* … *\/). */
 export function sqlPlaceholders(sql: string): Placeholder[] {
   const out: Placeholder[] = [];
@@ -16,12 +29,8 @@ export function sqlPlaceholders(sql: string): Placeholder[] {
       // A doubled quote inside is an escaped quote, so scanning to the next single one is enough.
       const end = sql.indexOf(c, i + 1);
       i = end < 0 ? sql.length : end + 1;
-    } else if (c === '-' && sql[i + 1] === '-') {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? sql.length : end + 1;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? sql.length : end + 2;
+    } else if (commentEnd(sql, i) !== undefined) {
+      i = commentEnd(sql, i)!;
     } else if (c === '?') {
       out.push({ at: i, text: '?' });
       i++;
@@ -67,4 +76,52 @@ export function bindArgumentPlaceholders(ctx: StepContext, sql: string, args: st
     'give one script_arguments value per ? (or %s) in the SQL, in order',
   );
   return undefined;
+}
+
+/**
+ * Offset of the first `;` that ends a statement with more code after it, or -1. Quotes ('…',
+ * "…", `…`, $tag$…$tag$) and comments (--, /* *\/) are skipped; with `backslashEscapes`, a
+ * backslash escapes the next character inside quotes (MySQL's strings).
+ */
+function statementBreak(sql: string, backslashEscapes: boolean): number {
+  let i = 0;
+  let semicolon = -1;
+  while (i < sql.length) {
+    const c = sql[i];
+    if (c === "'" || c === '"' || c === '`') {
+      let j = i + 1;
+      while (j < sql.length && sql[j] !== c) j += backslashEscapes && sql[j] === '\\' ? 2 : 1;
+      i = j + 1;
+    } else if (c === '$' && /^\$[A-Za-z_]*\$/.test(sql.slice(i, i + 64))) {
+      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64))![0];
+      const end = sql.indexOf(tag, i + tag.length);
+      i = end < 0 ? sql.length : end + tag.length;
+    } else if (commentEnd(sql, i) !== undefined) {
+      i = commentEnd(sql, i)!;
+    } else if (c === ';') {
+      semicolon = i;
+      i++;
+    } else {
+      if (semicolon >= 0 && !/\s/.test(c)) return semicolon;
+      i++;
+    }
+  }
+  return -1;
+}
+
+/** True when `sql` holds one statement (a trailing `;` allowed), read with and without backslash escapes. */
+export function isSingleStatement(sql: string): boolean {
+  return statementBreak(sql, false) < 0 && statementBreak(sql, true) < 0;
+}
+
+/** A query parameter must be one statement: anything after a `;` would run as SQL of its own. */
+export function checkSingleStatement(ctx: StepContext, key: string, sql: string): boolean {
+  if (isSingleStatement(sql)) return true;
+  ctx.error(
+    'ETL1202',
+    `${key} must be one SQL statement, but it goes on after a ';'`,
+    [key],
+    `${key} is a query (or a clause of one); to run several statements use a sql-command step`,
+  );
+  return false;
 }

@@ -119,10 +119,13 @@ function uploadDirectory(ctx: StepContext, dir: string): string | undefined {
     );
     return undefined;
   }
+  if (!ctx.readable(abs, ['script_directory'], dir)) return undefined;
   const files = readdirSync(abs, { recursive: true })
     .map(String)
     .filter((f) => statSync(join(abs, f)).isFile())
     .sort();
+  // A link inside the folder may not lead outside what may be read either.
+  if (!files.every((f) => ctx.readable(join(abs, f), ['script_directory'], join(dir, f)))) return undefined;
   const hash = createHash('sha256');
   for (const f of files)
     hash

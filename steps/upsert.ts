@@ -6,8 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { ref } from '../src/definition/model.js';
 import type { StepContext } from '../src/compile/context.js';
+import type { TableDef } from '../src/compile/table-definition.js';
 import { createIfMissing } from './create-load-redshift.js';
 import { DATABASE_PARAM } from './common.js';
+import { sqlTable } from './sql-names.js';
 import type { JsonSchema, StepPlugin } from './types.js';
 
 export const UPSERT_PARAMS: Record<string, JsonSchema> = {
@@ -29,14 +31,11 @@ export interface UpsertVariant {
   delta?: { column: string; window: number };
 }
 
-export function compileUpsert(ctx: StepContext, variant: UpsertVariant = {}): void {
-  const dest = ctx.tableDefinition('destination');
-  const target = ctx.database('database', { engines: ['redshift', 'postgres'] });
-  let source: string | undefined;
+/** The source rows: a table definition's table, a query, or a query file. */
+function upsertSource(ctx: StepContext, dest: TableDef | undefined): string | undefined {
   if (ctx.str('source')) {
     const src = ctx.tableDefinition('source');
     if (src) {
-      source = `SELECT * FROM ${src.fullName}`;
       if (dest && src.columns.length > dest.columns.length)
         ctx.error(
           'ETL3110',
@@ -44,13 +43,25 @@ export function compileUpsert(ctx: StepContext, variant: UpsertVariant = {}): vo
           ['source'],
           'the source columns must be a subset of the destination columns',
         );
+      return `SELECT * FROM ${sqlTable(src).full}`;
     }
-  } else if (ctx.str('sql')) source = String(ctx.str('sql')).trim().replace(/;\s*$/, '');
+    return undefined;
+  }
+  let query: string | undefined;
+  if (ctx.str('sql')) query = String(ctx.str('sql'));
   else if (ctx.str('script')) {
     const p = ctx.localPath('script');
-    if (p) source = readFileSync(p, 'utf8').trim().replace(/;\s*$/, '');
+    if (p) query = readFileSync(p, 'utf8');
   }
+  return query?.trim().replace(/;\s*$/, '');
+}
+
+export function compileUpsert(ctx: StepContext, variant: UpsertVariant = {}): void {
+  const dest = ctx.tableDefinition('destination');
+  const target = ctx.database('database', { engines: ['redshift', 'postgres'] });
+  const source = upsertSource(ctx, dest);
   if (!dest || !target || source === undefined) return;
+  const d = sqlTable(dest);
   const enforce = ctx.params.enforce_primary_key !== false;
   const deleteAll = variant.deleteExisting ?? ctx.params.delete_existing === true;
   if (dest.primaryKey.length === 0 && !deleteAll) {
@@ -64,8 +75,9 @@ export function compileUpsert(ctx: StepContext, variant: UpsertVariant = {}): vo
   }
   let filter = ctx.str('filter_clause');
   if (variant.delta) {
-    const { column, window } = variant.delta;
-    const cond = `${column} >= COALESCE((SELECT MAX(${column}) FROM ${dest.fullName}), '1800-01-01'::DATE) - INTERVAL '${window} days'`;
+    const { window } = variant.delta;
+    const column = d.column(variant.delta.column);
+    const cond = `${column} >= COALESCE((SELECT MAX(${column}) FROM ${d.full}), '1800-01-01'::DATE) - INTERVAL '${window} days'`;
     filter = filter ? `WHERE (${filter.replace(/^\s*where\s+/i, '')}) AND ${cond}` : `WHERE ${cond}`;
   }
   if (filter && !/^\s*where\b/i.test(filter)) filter = `WHERE ${filter}`;
@@ -81,31 +93,31 @@ export function compileUpsert(ctx: StepContext, variant: UpsertVariant = {}): vo
       return;
     }
     historySql = ctx.render('history.sql', {
-      history: h.fullName,
-      destination: dest.fullName,
-      columns: dest.columns.map((c) => c.name),
-      primaryKey: dest.primaryKey,
+      history: sqlTable(h).full,
+      destination: d.full,
+      columns: d.columns,
+      primaryKey: d.primaryKey,
       // Only the rows this run inserts or replaces get a new history version.
-      dedup: deleteAll ? `${dest.name}_etlctl_dedup` : `${dest.name}_etlctl_changed`,
+      dedup: deleteAll ? d.derived('_etlctl_dedup') : d.derived('_etlctl_changed'),
       createSql: createIfMissing(h.sql),
     });
   }
   const sql = ctx.render('upsert.sql', {
     createSql: createIfMissing(dest.sql),
-    destination: dest.fullName,
-    stage: `${dest.name}_etlctl_stage`,
-    dedup: `${dest.name}_etlctl_dedup`,
-    changed: `${dest.name}_etlctl_changed`,
-    columns: dest.columns.map((c) => c.name),
-    primaryKey: dest.primaryKey,
-    valueColumns: dest.columns.map((c) => c.name).filter((c) => !dest.primaryKey.includes(c)),
+    destination: d.full,
+    stage: d.derived('_etlctl_stage'),
+    dedup: d.derived('_etlctl_dedup'),
+    changed: d.derived('_etlctl_changed'),
+    columns: d.columns,
+    primaryKey: d.primaryKey,
+    valueColumns: d.columns.filter((c) => !d.primaryKey.includes(c)),
     source,
     filter,
     dedupe: enforce && dest.primaryKey.length > 0,
     deleteAll,
     history: historySql,
   });
-  const script = `BEGIN;\n${sql}COMMIT;\n${ctx.params.analyze_table === false ? '' : `ANALYZE ${dest.fullName};\n`}`;
+  const script = `BEGIN;\n${sql}COMMIT;\n${ctx.params.analyze_table === false ? '' : `ANALYZE ${d.full};\n`}`;
   ctx.activity('Upsert', 'SqlActivity', { database: ref(target.id), ...ctx.sqlScript(script, 'upsert') });
 }
 

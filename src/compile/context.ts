@@ -3,8 +3,8 @@
  * plugins (steps/*.ts) use to emit objects. Pure apart from reading input files.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ResolvedConfig, DatabaseConfig } from '../config/types.js';
 import { describeSecret } from '../config/secrets.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -63,6 +63,26 @@ export function withSharedTableCache<T>(fn: () => T): T {
   } finally {
     shared = undefined;
   }
+}
+
+/** A path with symbolic links resolved (as far as it exists). */
+function realPath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
+/** Folders local files may be read from (see StepContext.readable). */
+export function allowedRoots(config: ResolvedConfig, pipelineDir: string, cwd: string): string[] {
+  const roots = [
+    config.projectRoot ?? cwd,
+    pipelineDir,
+    config.defaults.resourceBasePath,
+    ...(config.files?.allowedRoots ?? []),
+  ];
+  return roots.filter((r): r is string => !!r).map(realPath);
 }
 
 function isFile(p: string): boolean {
@@ -435,7 +455,7 @@ export class StepContext {
     const bases = [this.config.defaults.resourceBasePath, this.pipeline.dir].filter((x): x is string => !!x);
     for (const base of bases) {
       const p = isAbsolute(value) ? value : resolve(base, value);
-      if (isFile(p)) return p;
+      if (isFile(p)) return this.readable(p, [key], value) ? p : undefined;
     }
     this.error(
       'ETL3102',
@@ -444,6 +464,25 @@ export class StepContext {
       `looked in ${bases.map((b) => relative(this.b.cwd, b) || '.').join(' and ')}; paths are relative to defaults.resource_base_path or the YAML file's folder`,
     );
     return undefined;
+  }
+
+  /**
+   * Whether a local file (or folder) the pipeline names may be read: it must lie, after symbolic
+   * links, under the project folder, the pipeline file's folder, defaults.resource_base_path or
+   * one of files.allowed_roots — so a pipeline cannot make etlctl read (and deploy, as an asset)
+   * /etc/passwd or ~/.ssh without the config saying so. Reports ETL3400 at `key` otherwise.
+   */
+  readable(abs: string, key: KeyPath, value: string): boolean {
+    const roots = allowedRoots(this.config, this.pipeline.dir, this.b.cwd);
+    const real = realPath(abs);
+    if (roots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep))) return true;
+    this.error(
+      'ETL3400',
+      `${value} is outside the project: etlctl reads local files only from the project folder, the pipeline's folder, defaults.resource_base_path and files.allowed_roots`,
+      key,
+      `move the file into the project, or allow its folder in the config: files: {allowed_roots: [${dirname(real)}]}`,
+    );
+    return false;
   }
 
   /** Parse the table definition named by param `key`; errors point at that key. */

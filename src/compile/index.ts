@@ -1,6 +1,6 @@
 /** Entry points of the compile half: files and folders of pipelines → Definitions. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { ResolvedConfig } from '../config/types.js';
 import { displayPath, loadConfig } from '../config/load.js';
@@ -34,6 +34,7 @@ export interface CompiledPipeline {
 }
 
 export interface CompileFilesResult {
+  /** The first pipeline's diagnostics also carry the config's notices (e.g. no config file found). */
   pipelines: CompiledPipeline[];
   /** Source texts by display path, for diagnostic excerpts. */
   sources: Map<string, string>;
@@ -60,10 +61,14 @@ export function etlctlVersion(): string {
   return cachedVersion ?? '0.0.0';
 }
 
-/** Expand files and folders into pipeline files (.yaml/.yml), sorted for stable output. */
+/**
+ * Expand files and folders into pipeline files (.yaml/.yml), sorted for stable output. Files of
+ * a folder that are named in `skip` (the config file) are not pipelines and are left out.
+ */
 export function expandPipelinePaths(
   paths: string[],
   cwd: string,
+  skip: ReadonlySet<string> = new Set(),
 ): { files: string[]; diagnostics: Diagnostic[] } {
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -82,7 +87,8 @@ export function expandPipelinePaths(
         .map(String)
         .filter((f) => ['.yaml', '.yml'].includes(extname(f)))
         .sort()
-        .map((f) => join(abs, f));
+        .map((f) => join(abs, f))
+        .filter((f) => !skip.has(f));
       if (found.length === 0) diagnostics.push(diag('ETL8004', `no .yaml or .yml files in ${p}`));
       files.push(...found);
     } else if (!['.yaml', '.yml'].includes(extname(abs))) {
@@ -95,8 +101,9 @@ export function expandPipelinePaths(
 /** Compile several files/folders with one config. Usage problems (missing files) throw exit 2. */
 export function compileFiles(paths: string[], opts: CompileFileOptions = {}): CompileFilesResult {
   const cwd = opts.cwd ?? process.cwd();
-  const { files, diagnostics } = expandPipelinePaths(paths, cwd);
-  if (diagnostics.length > 0) throw new EtlError(diagnostics, ExitCode.USAGE);
+  // Pipeline files come first: their folders are where a config is looked for after the cwd.
+  const given = expandPipelinePaths(paths, cwd);
+  if (given.diagnostics.length > 0) throw new EtlError(given.diagnostics, ExitCode.USAGE);
   const config =
     opts.config ??
     loadConfig({
@@ -105,7 +112,13 @@ export function compileFiles(paths: string[], opts: CompileFileOptions = {}): Co
       env: opts.env,
       cwd,
       overrides: opts.overrides,
+      searchFrom: [...new Set(given.files.map((f) => dirname(f)))],
     });
+  // A folder holding the config file (`validate .` at the project root) does not make it a pipeline.
+  const { files, diagnostics } = config.file
+    ? expandPipelinePaths(paths, cwd, new Set([config.file]))
+    : given;
+  if (diagnostics.length > 0) throw new EtlError(diagnostics, ExitCode.USAGE);
   const sources = new Map(config.sources);
   const now = opts.now ?? new Date();
   const version = etlctlVersion();
@@ -132,6 +145,8 @@ export function compileFiles(paths: string[], opts: CompileFileOptions = {}): Co
       return { file: display, definition: r.definition, diagnostics: r.diagnostics };
     }),
   );
+  // Said once per command, with the first pipeline (the CLI prints pipeline diagnostics).
+  if (pipelines.length > 0 && config.notices?.length) pipelines[0].diagnostics.unshift(...config.notices);
   return { pipelines, sources, config };
 }
 

@@ -5,6 +5,7 @@
  */
 import { isRecord } from '../spec/yaml.js';
 import type { KeyPath } from '../spec/yaml.js';
+import { setDotted } from './layers.js';
 
 /** A translated tree whose leaves remember the original key path in the Dataduct file. */
 export interface Translated {
@@ -72,22 +73,12 @@ const EMR_MAP: Record<string, string> = {
   WORKER_GROUP: 'emr.worker_group',
 };
 
-function setPath(tree: Record<string, unknown>, dotted: string, value: unknown): void {
-  const parts = dotted.split('.');
-  let node = tree;
-  for (const p of parts.slice(0, -1)) {
-    if (!isRecord(node[p])) node[p] = {};
-    node = node[p] as Record<string, unknown>;
-  }
-  node[parts[parts.length - 1]] = value;
-}
-
 /** Translate one Dataduct section tree (the base file, or one mode's overrides). */
 export function translateDataduct(value: Record<string, unknown>, base: KeyPath = []): Translated {
   const tree: Record<string, unknown> = {};
   const origin = new Map<string, KeyPath>();
   const put = (dotted: string, v: unknown, from: KeyPath) => {
-    setPath(tree, dotted, v);
+    setDotted(tree, dotted, v);
     origin.set(dotted, [...base, ...from]);
   };
   const mapSection = (section: string, map: Record<string, string>) => {

@@ -81,3 +81,23 @@ export function resolveSecret(
 export function isSecretKey(dotted: string): boolean {
   return /(^|\.)(password|secret|token|\*[^.]*)$/i.test(dotted);
 }
+
+/**
+ * Text with the passwords of any URLs or connection strings in it hidden: the userinfo password
+ * of `scheme://user:password@host`, and `password=…` / `pwd=…` parameters.
+ */
+export function redactConnectionText(text: string): string {
+  return text
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)[^\s@/]*@/gi, '$1***@')
+    .replace(/([?&;]\s*(?:password|passwd|pwd)\s*=)[^&;\s]*/gi, '$1***');
+}
+
+export const REDACTED = '<redacted>';
+
+/** A config value as it may be shown: secrets replaced, passwords inside URLs hidden. */
+export function redactConfigValue(dotted: string, value: unknown): unknown {
+  if (isSecretKey(dotted) && !/^\$\{(env|file):[^}]+\}$/.test(String(value))) return REDACTED;
+  if (typeof value === 'string') return redactConnectionText(value);
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? redactConnectionText(v) : v));
+  return value;
+}

@@ -1,7 +1,11 @@
-/** The resolved config: a plain value passed down (no singletons), each leaf knowing its source. */
-
-export type Engine = 'mysql' | 'postgres' | 'redshift';
-export type Target = 'local' | 'aws';
+/**
+ * The resolved config: a plain value passed down (no singletons), each leaf knowing its source.
+ * The section types are derived from CONFIG_SCHEMA (schema.ts): a key with a default (or a
+ * required one) is a required property, every other key an optional one, snake_case keys become
+ * camelCase properties.
+ */
+import type { Diagnostic } from '../diagnostics.js';
+import type { ConfigSchema, KeySpec } from './schema.js';
 
 /** Where a secret's value comes from. The value itself is only read at activation time. */
 export type SecretRef =
@@ -9,109 +13,65 @@ export type SecretRef =
   | { kind: 'file'; key: string }
   | { kind: 'config'; path: string }; // a literal in the config file (Dataduct layout); read at activation
 
-export interface DatabaseConfig {
-  name: string;
-  engine: Engine;
-  /** AWS identity */
-  rdsInstanceId?: string;
-  clusterId?: string;
-  connectionString?: string;
-  region?: string;
-  host?: string;
-  port?: number;
-  database?: string;
-  user?: string;
-  password?: SecretRef;
-  /** Local engine connection URL (postgres://, mysql://, pglite://PATH|memory); none → embedded PGlite. */
-  url?: string;
-  /** SQL file run once when an embedded database is first created. Absolute path. */
-  seed?: string;
-}
-
-export interface AwsConfig {
-  region?: string;
-  role: string;
-  resourceRole: string;
-  s3Bucket?: string;
-  s3BasePath: string;
-  namePrefix?: string;
-  pipelineLogUri?: string;
-  tags: Record<string, string>;
-}
-
-export interface AlertsConfig {
-  failureTopic?: string;
-  warningTopic?: string;
-  lateTopic?: string;
-  successTopic?: string;
-}
-
-export interface Ec2Config {
-  instanceType: string;
-  imageId?: string;
-  terminateAfter: string;
-  securityGroups?: string[];
-  securityGroupIds?: string[];
-  subnetId?: string;
-  keyPair?: string;
-  workerGroup?: string;
-  region?: string;
-}
-
-export interface EmrConfig {
-  masterInstanceType: string;
-  coreInstanceType: string;
-  coreInstanceCount: number;
-  taskInstanceType?: string;
-  taskInstanceCount?: number;
-  taskInstanceBidPrice?: string;
-  terminateAfter: string;
-  releaseLabel?: string;
-  amiVersion?: string;
-  applications?: string[];
-  bootstrapActions?: string[];
-  subnetId?: string;
-  keyPair?: string;
-  workerGroup?: string;
-}
-
-export interface DefaultsConfig {
-  maxRetries: number;
-  retryDelay: string;
-  maxActiveInstances: number;
-  loadTime: string;
-  frequencyOverride?: string;
-  resourceBasePath?: string;
-  /** Default database for load/upsert/sql/qa steps that do not name one. */
-  warehouse?: string;
-  lateAfter?: string;
-}
-
-export interface LocalConfig {
-  stateDir: string;
-  s3Endpoint?: string;
-  /** Start a load with the extract writing its input and stream between them (default true). */
-  overlapSteps: boolean;
-}
-
 export interface Permission {
   user?: string;
   group?: string;
   permission: string;
 }
 
+type Camel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+
+/** The TypeScript type of one declared key. */
+export type ValueOf<K> = K extends { type: 'enum'; values: readonly (infer U)[] }
+  ? U
+  : K extends { type: 'string' | 'path' }
+    ? string
+    : K extends { type: 'number' }
+      ? number
+      : K extends { type: 'boolean' }
+        ? boolean
+        : K extends { type: 'string-list' | 'path-list' }
+          ? string[]
+          : K extends { type: 'string-map' }
+            ? Record<string, string>
+            : K extends { type: 'secret' }
+              ? SecretRef
+              : K extends { type: 'permissions' }
+                ? Permission[]
+                : K extends { type: 'step-lists' }
+                  ? { ec2?: unknown[]; emr?: unknown[] }
+                  : unknown;
+
+type Always<K> = K extends { default: unknown } ? true : K extends { required: true } ? true : false;
+type Simplify<T> = { [P in keyof T]: T[P] } & {};
+
+/** The properties of a section: keys with a default are always there, the others optional. */
+export type SectionOf<Keys extends Readonly<Record<string, KeySpec>>> = Simplify<
+  { -readonly [P in keyof Keys as Always<Keys[P]> extends true ? Camel<P & string> : never]: ValueOf<Keys[P]> } & {
+    -readonly [P in keyof Keys as Always<Keys[P]> extends true ? never : Camel<P & string>]?: ValueOf<Keys[P]>;
+  }
+>;
+
+export type Engine = ValueOf<ConfigSchema['databases']['keys']['engine']>;
+export type Target = ValueOf<ConfigSchema['target']>;
+
+export type AwsConfig = SectionOf<ConfigSchema['aws']['keys']>;
+export type AlertsConfig = SectionOf<ConfigSchema['alerts']['keys']>;
+export type Ec2Config = SectionOf<ConfigSchema['ec2']['keys']>;
+export type EmrConfig = SectionOf<ConfigSchema['emr']['keys']>;
+export type DefaultsConfig = SectionOf<ConfigSchema['defaults']['keys']>;
+export type LocalConfig = SectionOf<ConfigSchema['local']['keys']>;
+export type FilesConfig = SectionOf<ConfigSchema['files']['keys']>;
+/** One named connection: its name plus the declared keys. */
+export type DatabaseConfig = Simplify<{ name: string } & SectionOf<ConfigSchema['databases']['keys']>>;
+
 export interface ConfigValue {
   value: unknown;
   source: string;
 }
 
-export interface ResolvedConfig {
-  /** Config file used, if any (absolute). */
-  file?: string;
-  /** 'etlctl' or 'dataduct' layout of that file. */
-  layout: 'etlctl' | 'dataduct' | 'defaults';
-  mode?: string;
-  modes: string[];
+/** The typed config keys, as CONFIG_SCHEMA declares them. */
+export interface SchemaConfig {
   target: Target;
   aws: AwsConfig;
   alerts: AlertsConfig;
@@ -120,13 +80,32 @@ export interface ResolvedConfig {
   defaults: DefaultsConfig;
   databases: Record<string, DatabaseConfig>;
   local: LocalConfig;
-  secretsFile?: string;
-  permissions: Permission[];
+  files: FilesConfig;
+  secretsFile?: ValueOf<ConfigSchema['secrets_file']>;
+  /** `database.permissions`. */
+  permissions: ValueOf<ConfigSchema['database']['keys']['permissions']>;
   /** Pipeline-level step lists from config (Dataduct `bootstrap:` / `teardown:`). */
-  bootstrap?: { ec2?: unknown[]; emr?: unknown[] };
-  teardown?: unknown;
+  bootstrap?: ValueOf<ConfigSchema['bootstrap']>;
+  teardown?: ValueOf<ConfigSchema['teardown']>;
+}
+
+export interface ResolvedConfig extends SchemaConfig {
+  /** Config file used, if any (absolute). */
+  file?: string;
+  /** 'etlctl' or 'dataduct' layout of that file. */
+  layout: 'etlctl' | 'dataduct' | 'defaults';
+  mode?: string;
+  modes: string[];
+  /**
+   * The project folder: the one holding `config/etlctl.yaml` (or `etlctl.yaml`) that was found,
+   * the folder of an explicit config file (its parent when that folder is `config/`), else the
+   * current directory. Local files a pipeline reads must lie under it (or an allowed root).
+   */
+  projectRoot: string;
   /** Every leaf value by dotted key, with where it came from. */
   values: Map<string, ConfigValue>;
   /** Config file texts by path, for diagnostics excerpts. */
   sources: Map<string, string>;
+  /** Notes for the user about how the config was found (info diagnostics, e.g. none was found). */
+  notices: Diagnostic[];
 }

@@ -268,6 +268,8 @@ function attemptContext(env: AttemptEnv, l: RunInstance, run: AttemptRun, p: Con
       ETL_OBJECT_ID: l.obj.id,
       ETL_SCHEDULED_START: l.row.scheduled_start,
       ETL_ATTEMPT_ID: String(run.attemptId),
+      // The worker that claimed the instance (its id in the state store's attempts).
+      ETLCTL_WORKER_ID: env.worker.id,
     },
     onSpawn: run.onSpawn,
   };

@@ -65,6 +65,14 @@ export function parseS3Uri(uri: string): S3Uri {
   if (key.split('/').some((seg) => seg === '..' || seg === '.')) {
     throw new EtlError(diag(S3_CODE, `S3 URI '${uri}' contains a '.' or '..' path segment`));
   }
+  // The bucket is a folder of the local S3 root: a name like `..` would leave it.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(m[1]) || m[1].includes('..')) {
+    throw new EtlError(
+      diag(S3_CODE, `S3 URI '${uri}' has an invalid bucket name '${m[1]}'`, {
+        hint: "a bucket name holds letters, digits, '.', '-' and '_', starts with a letter or digit and has no '..'",
+      }),
+    );
+  }
   return { bucket: m[1], key };
 }
 
@@ -95,7 +103,11 @@ class FsS3 implements LocalS3 {
 
   localPath(uri: string): string {
     const u = parseS3Uri(uri);
-    return join(this.root, u.bucket, ...u.key.split('/').filter((s) => s !== ''));
+    const path = join(this.root, u.bucket, ...u.key.split('/').filter((s) => s !== ''));
+    // parseS3Uri refuses what could climb out; this is the last word on it.
+    if (!path.startsWith(join(this.root, u.bucket) + sep) && path !== join(this.root, u.bucket))
+      throw new EtlError(diag(S3_CODE, `S3 URI '${uri}' leads outside the local S3 folder ${this.root}`));
+    return path;
   }
 
   async list(uri: string): Promise<string[]> {

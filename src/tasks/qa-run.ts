@@ -3,7 +3,9 @@
  * PGlite): each returns the number of failing rows (row checks) or an error rate in % (row-count,
  * column-sample), a one-line detail and a few example rows for the report.
  */
-import { EtlError } from '../diagnostics.js';
+import { diag, EtlError } from '../diagnostics.js';
+import type { IdentPart } from '../spec/sql-identifiers.js';
+import { foldedName, identifierHint, isReserved, parseQualifiedName } from '../spec/sql-identifiers.js';
 import type { Driver, Row } from '../local/drivers/types.js';
 import type { QaCheckSpec } from './qa-spec.js';
 import { isRateCheck, LIMIT_PLACEHOLDER } from './qa-spec.js';
@@ -41,12 +43,35 @@ interface Measure {
 
 const EXAMPLES = 5;
 
-/** Quote plain lowercase identifiers (reserved words like `user`, `status` stay safe); leave others as written so the engine folds case. */
+function parts(name: string): IdentPart[] {
+  const parsed = parseQualifiedName(name, { maxParts: 3, mysql: true });
+  if ('parts' in parsed) return parsed.parts;
+  throw new EtlError(
+    diag('ETL1200', `'${name}' is not a valid table or column name: ${parsed.error}`, {
+      hint: identifierHint('a table or column in a QA check'),
+    }),
+  );
+}
+
+/**
+ * A table or column name of a check (as written in the pipeline: `schema.table`, `"Quoted"`) as
+ * SQL for this database. Plain lower-case parts are quoted (reserved words like `user`, `status`
+ * stay safe); other unquoted parts stay as written so the engine folds their case; quoted parts
+ * are quoted for this database. Anything that is not a name is an error, never SQL.
+ */
 export function ident(d: Driver, name: string): string {
-  return name
-    .split('.')
-    .map((p) => (/^[a-z_][a-z0-9_$]*$/.test(p) ? d.quoteIdent(p) : p))
+  return parts(name)
+    .map((p) => {
+      if (!p.quoted && !/^[a-z_][a-z0-9_$]*$/.test(p.name) && !isReserved(p.name)) return p.name;
+      return d.quoteIdent(foldedName(p, d.kind === 'mysql' ? 'mysql' : 'postgres'));
+    })
     .join('.');
+}
+
+/** The column a (possibly quoted) name names, for finding it among a result's columns. */
+function columnName(name: string): string {
+  const all = parts(name);
+  return foldedName(all[all.length - 1]);
 }
 
 function strip(sql: string): string {
@@ -297,7 +322,9 @@ async function columnSample(spec: QaCheckSpec, src: Driver, dst: Driver): Promis
   const sample = (await src.query(`SELECT * FROM (${strip(spec.sourceSql ?? '')}) origin ${tail}`)).rows;
   if (sample.length === 0) return { errorRate: 0, detail: 'source sample is empty, nothing to compare' };
   const destFrom = spec.destinationSql ? `(${strip(spec.destinationSql)}) d` : ident(dst, table(spec));
-  let keys = spec.keyColumns ?? [];
+  // Key columns by name (to find them in rows) and as SQL.
+  let keys = (spec.keyColumns ?? []).map(columnName);
+  let keySql = (spec.keyColumns ?? []).map((k) => ident(dst, k));
   // Dataduct's destination_sql form: key columns first, the compared (merged) value last.
   let mergedColumn: string | undefined;
   if (keys.length === 0) {
@@ -306,6 +333,7 @@ async function columnSample(spec: QaCheckSpec, src: Driver, dst: Driver): Promis
     if (names.length < 2)
       throw new Error('destination_sql must return the key columns and then the compared value');
     keys = names.slice(0, -1);
+    keySql = keys.map((k) => dst.quoteIdent(k));
     mergedColumn = names[names.length - 1];
   }
   const srcCols = lowerMap(sample[0]);
@@ -319,7 +347,7 @@ async function columnSample(spec: QaCheckSpec, src: Driver, dst: Driver): Promis
     params.push(v instanceof Date ? normalize(v) : v);
     return dst.placeholder(params.length);
   };
-  const keyIdents = keys.map((k) => (spec.destinationSql ? `d.${ident(dst, k)}` : ident(dst, k)));
+  const keyIdents = keySql.map((k) => (spec.destinationSql ? `d.${k}` : k));
   const where =
     keys.length === 1
       ? `${keyIdents[0]} IN (${sample.map((r) => ph(r[srcCols.get(keys[0].toLowerCase())!])).join(', ')})`

@@ -392,6 +392,12 @@ describe('--json of every command: one document, valid against src/cli/schemas',
     const r = await json('config explain', ['config', 'explain', 'aws', '-m', 'production'], 0);
     const values = (r.result as { values: { key: string; value: unknown }[] }).values;
     expect(values.find((v) => v.key === 'aws.region')?.value).toBe('us-east-1');
+    // Every declared key, with its variable and documentation (src/config/schema.ts).
+    expect(values.find((v) => v.key === 'aws.region')).toMatchObject({
+      set: true,
+      env: 'ETLCTL_AWS__REGION',
+      doc: expect.stringMatching(/\w/),
+    });
     expect(codes(await json('config explain', ['config', 'explain', '-m', 'nope'], 2))).toEqual(['ETL2004']);
     writeFileSync(join(dir, 'typo.yaml'), 'taget: aws\n');
     expect(codes(await json('config explain', ['config', 'explain', '-c', 'typo.yaml'], 1))).toEqual([

@@ -29,6 +29,25 @@ describe('local engine: workers', () => {
     }
   });
 
+  it('a step sees its worker id as ETLCTL_WORKER_ID, and an etlctl it runs does not take it for a config key', async () => {
+    const dir = tempDir();
+    const stateDir = join(dir, '.etlctl');
+    const seen = join(dir, 'worker.txt');
+    const explained = join(dir, 'explain.json');
+    const def = definition('worker-env', [
+      onDemandDefault(),
+      shell(
+        'Who',
+        `printf %s "$ETLCTL_WORKER_ID" > ${seen} && etlctl config explain local --json > ${explained}`,
+      ),
+    ]);
+    const summary = await runDefinition(def, { config, stateDir, cwd: dir, workerId: 'agent-env' });
+    expect(summary.instances[0]).toMatchObject({ status: 'FINISHED' });
+    expect(readFileSync(seen, 'utf8')).toBe('agent-env');
+    const explain = JSON.parse(readFileSync(explained, 'utf8')) as { ok: boolean; diagnostics: unknown[] };
+    expect(explain).toMatchObject({ ok: true, diagnostics: [] });
+  });
+
   /** A scheduled pipeline whose 00:00 instance a worker on another host claimed and then went silent. */
   async function claimedElsewhere(name: string, maximumRetries: string) {
     const dir = tempDir();

@@ -1,4 +1,7 @@
-/** `etlctl config explain`: every resolved value and where it came from, secrets redacted. */
+/**
+ * `etlctl config explain`: every declared key (src/config/schema.ts) with its resolved value, where
+ * it came from, its ETLCTL_* variable and its documentation; secrets and URL passwords redacted.
+ */
 import type { Command } from 'commander';
 import type { CommonFlags } from '../args.js';
 import { withCommonOptions } from '../args.js';
@@ -6,9 +9,6 @@ import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
 import type { ConfigExplainResult, ConfigValue } from '../views/config-explain.js';
 import { configGroup } from './groups.js';
-
-const SECRET_REF = /^\$\{(env|file):[^}]+\}$/;
-const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]+@/i;
 
 export function register(program: Command): void {
   withCommonOptions(
@@ -20,23 +20,22 @@ export function register(program: Command): void {
     runCommand(
       flags,
       async () => {
-        const { loadConfig, isSecretKey } = await import('../../config/index.js');
+        const { loadConfig, explainConfig } = await import('../../config/index.js');
         const cfg = loadConfig({ configPath: flags.config, mode: flags.mode });
-        const values: ConfigValue[] = [];
-        for (const [k, v] of [...cfg.values.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-          if (key && k !== key && !k.startsWith(key + '.')) continue;
-          // A secret shows as its reference (${env:X}), never its value; a URL's password is masked.
-          if (isSecretKey(k) && !SECRET_REF.test(String(v.value))) {
-            values.push({ key: k, value: '<redacted>', redacted: true, source: v.source });
-          } else if (typeof v.value === 'string' && URL_PASSWORD.test(v.value)) {
-            values.push({
-              key: k,
-              value: v.value.replace(URL_PASSWORD, '$1***@'),
-              redacted: true,
-              source: v.source,
-            });
-          } else values.push({ key: k, value: v.value ?? null, redacted: false, source: v.source });
-        }
+        const values = explainConfig(cfg, key).map((r): ConfigValue => {
+          const set = cfg.values.has(r.key);
+          return {
+            key: r.key,
+            // The value itself (never JSON-encoded twice); a key that is not set is null.
+            value: r.value ?? null,
+            // A secret shows as its reference (${env:X}), never its value; a URL's password is masked.
+            redacted: set && JSON.stringify(r.value) !== JSON.stringify(cfg.values.get(r.key)!.value),
+            set,
+            source: r.source,
+            env: r.env ?? null,
+            doc: r.doc ?? null,
+          };
+        });
         const result: ConfigExplainResult = {
           file: cfg.file ?? null,
           mode: cfg.mode ?? null,

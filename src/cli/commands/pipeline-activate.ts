@@ -174,7 +174,7 @@ export function register(program: Command): void {
         async (ctx): Promise<Outcome<ActivateResult>> => {
           const options = frontOptions(flags);
           const args = localArgs(flags);
-          const target = await targetOf(flags);
+          const target = await targetOf(flags, files);
           const { loadAndCheck } = await import('../../front.js');
           const checked = await loadAndCheck(files, {
             ...options,

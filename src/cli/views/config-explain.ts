@@ -1,4 +1,4 @@
-/** `config explain` for humans: one `key  value  (source)` line per value. */
+/** `config explain` for humans: one `key  value  (source)` line per key, `-` when it is not set. */
 import type { View } from '../runner.js';
 
 export interface ConfigValue {
@@ -6,7 +6,14 @@ export interface ConfigValue {
   /** The value itself (string, number, boolean, list …), never JSON-encoded twice; secrets redacted. */
   value: unknown;
   redacted: boolean;
+  /** Whether any layer (default, file, mode, environment, flag) sets the key. */
+  set: boolean;
+  /** `default`, `config/etlctl.yaml:12`, `environment ETLCTL_…`, or `not set`. */
   source: string;
+  /** The ETLCTL_* variable that sets it. */
+  env: string | null;
+  /** The key's documentation (src/config/schema.ts). */
+  doc: string | null;
 }
 
 export interface ConfigExplainResult {
@@ -26,7 +33,11 @@ export const configExplainView: View<ConfigExplainResult> = {
     if (r.values.length === 0) io.out(r.key ? `no config value under '${r.key}'` : 'no values');
     const width = Math.min(48, Math.max(...r.values.map((v) => v.key.length), 3));
     for (const v of r.values) {
-      const shown = v.value === '<redacted>' && v.redacted ? '<redacted>' : JSON.stringify(v.value);
+      const shown = !v.set
+        ? '-'
+        : v.value === '<redacted>' && v.redacted
+          ? '<redacted>'
+          : JSON.stringify(v.value);
       io.out(`${v.key.padEnd(width)}  ${shown}  (${v.source})`);
     }
   },

@@ -47,6 +47,11 @@ export function stripTrailingSemicolons(sql: string): string {
   return sql.replace(/[\s;]+$/, '');
 }
 
+/**
+ * Quotes `schema.table` part by part. A part already in quotes is kept only when it is one
+ * well-formed quoted identifier (every quote inside doubled); anything else is quoted as text,
+ * so a name can never end the identifier early and become SQL of its own.
+ */
 export function quoteQualifiedWith(name: string, quote: (part: string) => string, q: string): string {
   const parts: string[] = [];
   let cur = '';
@@ -61,7 +66,9 @@ export function quoteQualifiedWith(name: string, quote: (part: string) => string
     } else cur += ch;
   }
   parts.push(cur);
-  return parts.map((p) => (p.startsWith(q) && p.endsWith(q) && p.length >= 2 ? p : quote(p))).join('.');
+  const e = q.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+  const wellQuoted = new RegExp(`^${e}(?:[^${e}]|${e}${e})+${e}$`);
+  return parts.map((p) => (wellQuoted.test(p) ? p : quote(p))).join('.');
 }
 
 /**
@@ -78,7 +85,7 @@ export abstract class SessionDriver {
   }
 
   async exec(sql: string): Promise<void> {
-    // pg's simple protocol and mysql2 with multipleStatements run a multi-statement string at once.
+    // One statement: scripts are split into statements before they get here (src/local/translate.ts).
     await this.query(sql);
   }
 

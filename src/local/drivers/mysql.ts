@@ -8,6 +8,7 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type * as Mysql from 'mysql2';
 import { diag, EtlError } from '../../diagnostics.js';
+import { splitStatements } from '../translate.js';
 import { RowEncoder } from '../tsv.js';
 import { queryToTsv } from './mysql-tsv.js';
 import {
@@ -49,7 +50,9 @@ export async function openMysql(url: string, opts: OpenDriverOptions): Promise<D
       bigNumberStrings: true,
       decimalNumbers: false,
       jsonStrings: true,
-      multipleStatements: true,
+      // One statement per query: a script (SqlActivity) is split into statements safely first
+      // (src/local/translate.ts), so no text can smuggle a second statement in.
+      multipleStatements: false,
       flags: ['+LOCAL_FILES'],
     });
     await new Promise<void>((resolve, reject) => conn.connect((e) => (e ? reject(e) : resolve())));
@@ -86,15 +89,17 @@ class MysqlDriver extends SessionDriver implements Driver {
     });
   }
 
+  /**
+   * A script (several statements, e.g. set-up SQL): split with MySQL's quoting and comments
+   * respected and run one statement at a time, as the connection takes one per query.
+   */
+  override async exec(sql: string): Promise<void> {
+    for (const statement of splitStatements(sql, { mysql: true })) await this.query(statement.text);
+  }
+
   async query(sql: string, params?: readonly unknown[]): Promise<QueryResult> {
     try {
-      let { rows, fields } = await this.raw({ sql }, params);
-      const multi = fields as unknown[] | undefined;
-      if (Array.isArray(multi) && multi.some((f) => f === undefined || Array.isArray(f))) {
-        // Several statements: one result (and field list) per statement; keep the last.
-        rows = (rows as unknown[])[multi.length - 1];
-        fields = multi[multi.length - 1] as Mysql.FieldPacket[] | undefined;
-      }
+      const { rows, fields } = await this.raw({ sql }, params);
       if (Array.isArray(rows)) {
         return {
           rows: rows as Row[],
