@@ -98,7 +98,12 @@ export function databaseStatements(
   permissions: readonly Permission[],
 ): string[] {
   const ordered = orderTables(tables);
-  const create = ordered.flatMap((t) => [t.sql.trim().replace(/;+\s*$/, ''), ...grants(t, permissions)]);
+  // COMMENT ON statements in the file put its descriptions into the database with the table.
+  const create = ordered.flatMap((t) => [
+    t.sql.trim().replace(/;+\s*$/, ''),
+    ...t.comments,
+    ...grants(t, permissions),
+  ]);
   const drop = [...ordered].reverse().map(dropStatement);
   switch (action) {
     case 'create':

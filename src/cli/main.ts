@@ -11,6 +11,7 @@ import { registerConfigCommands } from './config.js';
 import { registerVisualizeCommands } from './visualize.js';
 import { registerAwsCommands } from './aws.js';
 import { registerLocalCommands } from './local.js';
+import { registerCatalogCommands } from './catalog.js';
 
 const require = createRequire(import.meta.url);
 
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerVisualizeCommands(program);
   registerAwsCommands(program);
   registerLocalCommands(program);
+  registerCatalogCommands(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -129,7 +129,10 @@ export function registerPipelineCommands(program: Command): void {
     .option('--force', 'AWS: delete and recreate when AWS refuses the change on an active pipeline')
     .option('-y, --yes', 'answer yes to confirmations (scripts)')
     .option('--until <iso>', 'local: run the instances due up to this time (default now)')
-    .option('--detach', 'local: run in the background (log under .etlctl/logs/); scheduled pipelines stay active for `etlctl agent`')
+    .option(
+      '--detach',
+      'local: run in the background (log under .etlctl/logs/); scheduled pipelines stay active for `etlctl agent`',
+    )
     .option('--retry-delay <period>', 'local: override retryDelay (e.g. 1s) for development')
     .option('--parallel <n>', 'local: activities run at once', (v) => Number(v))
     .action(async (files: string[], flags: ActivateFlags) => {
@@ -153,7 +156,10 @@ export function registerPipelineCommands(program: Command): void {
         return;
       }
       for (const f of ['dryRun', 'force'] as const)
-        if (flags[f]) err(`note: --${f === 'dryRun' ? 'dry-run' : f} applies to AWS targets only; ignored for the local engine`);
+        if (flags[f])
+          err(
+            `note: --${f === 'dryRun' ? 'dry-run' : f} applies to AWS targets only; ignored for the local engine`,
+          );
       const { activateLocally } = await import('../local/activate.js');
       setExit(
         await activateLocally({
@@ -184,16 +190,34 @@ export function registerPipelineCommands(program: Command): void {
       const target = await targetOf(flags);
       if (target === 'aws') {
         if (!name) {
-          err('error ETL8006: `pipeline status` on AWS needs a pipeline name (see `etlctl pipeline list -m MODE`)');
+          err(
+            'error ETL8006: `pipeline status` on AWS needs a pipeline name (see `etlctl pipeline list -m MODE`)',
+          );
           setExit(2);
           return;
         }
         const { statusOnAws } = await import('../aws/status.js');
-        setExit(await statusOnAws({ name, mode: flags.mode, configPath: flags.config, json: flags.json, limit: flags.limit }));
+        setExit(
+          await statusOnAws({
+            name,
+            mode: flags.mode,
+            configPath: flags.config,
+            json: flags.json,
+            limit: flags.limit,
+          }),
+        );
         return;
       }
       const { statusLocally } = await import('../local/status.js');
-      setExit(await statusLocally({ name, mode: flags.mode, configPath: flags.config, json: flags.json, limit: flags.limit }));
+      setExit(
+        await statusLocally({
+          name,
+          mode: flags.mode,
+          configPath: flags.config,
+          json: flags.json,
+          limit: flags.limit,
+        }),
+      );
     });
 }
 

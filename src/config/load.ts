@@ -100,6 +100,9 @@ const SCHEMA: Record<string, readonly string[] | 'any' | 'scalar'> = {
   bootstrap: 'any',
   teardown: 'any',
   modes: 'any',
+  // Checked key by key, with positions, by src/catalog/settings.ts (issue 16).
+  catalog: 'any',
+  lineage: 'any',
 };
 
 const DATABASE_KEYS = [

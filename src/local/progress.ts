@@ -116,7 +116,10 @@ export class ProgressPrinter implements Reporter {
         this.line(`SKIP  ${e.instance.name} (CASCADE_FAILED: upstream ${e.because} failed)`);
         break;
       case 'alert':
-        this.line(`ALERT [${e.alert.event}] ${oneLine(e.alert.subject, e.alert.detail ?? e.alert.message)}`, true);
+        this.line(
+          `ALERT [${e.alert.event}] ${oneLine(e.alert.subject, e.alert.detail ?? e.alert.message)}`,
+          true,
+        );
         break;
       case 'note':
         this.line(e.message);

@@ -918,7 +918,12 @@ export function translateScript(
       if (schema) {
         // Redshift schemas are created by the DBA (etlctl database create); a fresh local
         // database has none, so create it rather than fail on the first load.
-        actions.push({ kind: 'sql', sql: `CREATE SCHEMA IF NOT EXISTS ${schema}`, line: st.line, original: '' });
+        actions.push({
+          kind: 'sql',
+          sql: `CREATE SCHEMA IF NOT EXISTS ${schema}`,
+          line: st.line,
+          original: '',
+        });
         translations.push(
           `${opts.source ? opts.source + ':' : ''}${st.line}: CREATE SCHEMA IF NOT EXISTS ${schema} added (local database)`,
         );

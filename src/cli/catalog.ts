@@ -1,0 +1,147 @@
+/**
+ * Catalog commands (issue 16): `catalog build|check`. Wiring and printing only; the work is in
+ * src/catalog, loaded inside each action (DESIGN.md decision 11).
+ */
+import type { Command } from 'commander';
+import { EtlError, ExitCode, diag, formatDiagnostics, sortDiagnostics, summarize } from '../diagnostics.js';
+import type { CommonOptions } from './common.js';
+import { err, out, reportDiagnostics, setExit, withCommonOptions } from './common.js';
+
+function group(program: Command, name: string, description: string): Command {
+  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+}
+
+function instant(v: string): Date {
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime()))
+    throw new EtlError(
+      diag('ETL3514', `--at '${v}' is not a date-time`, { hint: 'e.g. 2026-03-01T07:00:00Z' }),
+      ExitCode.USAGE,
+    );
+  return d;
+}
+
+interface CatalogFlags extends CommonOptions {
+  output?: string;
+  at?: string;
+}
+
+/** Errors from a thrown EtlError, printed like every command prints them. */
+function failed(e: unknown, json?: boolean): number {
+  if (!(e instanceof EtlError)) throw e;
+  if (json) out(JSON.stringify({ ok: false, diagnostics: e.diagnostics }, null, 2));
+  else err(formatDiagnostics(e.diagnostics));
+  return e.exitCode;
+}
+
+async function build(paths: string[], o: CatalogFlags): Promise<number> {
+  const { buildCatalog } = await import('../catalog/build.js');
+  const { writeCatalogSite } = await import('../catalog/site/write.js');
+  const { resolve } = await import('node:path');
+  try {
+    const r = await buildCatalog({
+      paths,
+      mode: o.mode,
+      configPath: o.config,
+      now: o.at ? instant(o.at) : undefined,
+    });
+    if (!r.catalog) {
+      reportDiagnostics(r.diagnostics, { json: o.json, sources: r.sources });
+      return ExitCode.FAILURE;
+    }
+    const dir = resolve(o.output ?? '.etlctl/catalog');
+    writeCatalogSite(dir, r.catalog);
+    const c = r.catalog;
+    const counts = {
+      tables: c.datasets.filter((d) => d.kind === 'table').length,
+      files: c.datasets.filter((d) => d.kind === 'file').length,
+      pipelines: c.pipelines.length,
+      problems: c.problems.length,
+    };
+    if (o.json)
+      out(JSON.stringify({ ok: true, output: dir, index: resolve(dir, 'index.html'), ...counts }, null, 2));
+    else {
+      out(
+        `Catalog: ${counts.tables} tables, ${counts.files} files, ${counts.pipelines} pipelines → ${resolve(dir, 'index.html')}`,
+      );
+      if (counts.problems > 0)
+        out(
+          `${counts.problems} problem${counts.problems === 1 ? '' : 's'} (see the site, or run \`etlctl catalog check\`)`,
+        );
+    }
+    return ExitCode.OK;
+  } catch (e) {
+    return failed(e, o.json);
+  }
+}
+
+async function check(paths: string[], o: CatalogFlags): Promise<number> {
+  const { buildCatalog } = await import('../catalog/build.js');
+  try {
+    const r = await buildCatalog({
+      paths,
+      mode: o.mode,
+      configPath: o.config,
+      now: o.at ? instant(o.at) : undefined,
+    });
+    const sorted = sortDiagnostics(r.diagnostics);
+    const ok = !sorted.some((d) => d.severity === 'error');
+    if (o.json) {
+      out(
+        JSON.stringify(
+          {
+            ok,
+            diagnostics: sorted,
+            ...(r.catalog
+              ? {
+                  pipelines: r.catalog.pipelines.map((p) => ({
+                    name: p.name,
+                    freshness: p.freshness ?? null,
+                  })),
+                }
+              : {}),
+          },
+          null,
+          2,
+        ),
+      );
+    } else {
+      if (sorted.length > 0) err(formatDiagnostics(sorted, r.sources));
+      const c = r.catalog;
+      out(
+        c
+          ? `catalog check: ${c.datasets.filter((d) => d.kind === 'table').length} tables, ${c.pipelines.length} pipelines: ${summarize(sorted)}`
+          : `catalog check: ${summarize(sorted)}`,
+      );
+    }
+    return ok ? ExitCode.OK : ExitCode.FAILURE;
+  } catch (e) {
+    return failed(e, o.json);
+  }
+}
+
+export function registerCatalogCommands(program: Command): void {
+  const catalog = group(
+    program,
+    'catalog',
+    'data catalog: tables, columns, PII levels, owners, lineage and freshness from the pipeline files',
+  );
+  withCommonOptions(
+    catalog
+      .command('build')
+      .description('write catalog.json and a static site (open index.html; no server needed)')
+      .argument('[paths...]', 'pipeline files or folders (default: pipelines)')
+      .option('-o, --output <dir>', 'output folder (default: .etlctl/catalog)')
+      .option('--at <time>', 'judge freshness at this time instead of now (ISO 8601)'),
+  ).action(async (paths: string[], o: CatalogFlags) => setExit(await build(paths, o)));
+
+  withCommonOptions(
+    catalog
+      .command('check')
+      .description(
+        'fail (exit 1) when a table has no owner, a personal column has no PII level, or an SLA was missed',
+      )
+      .argument('[paths...]', 'pipeline files or folders (default: pipelines)')
+      .option('--at <time>', 'judge freshness at this time instead of now (ISO 8601)'),
+  ).action(async (paths: string[], o: CatalogFlags) => setExit(await check(paths, o)));
+}

@@ -1,0 +1,159 @@
+/**
+ * Codes of the catalog area (issue 16): metadata in pipeline and table files (ETL1400–1499),
+ * the catalog, lineage events and `database generate|diff` (ETL3500–3699).
+ */
+import type { CodeTable } from '../code-table.js';
+
+const ANNOTATION_SYNTAX =
+  'Table definition files carry catalog metadata in `-- etlctl:` line comments of key=value pairs. ' +
+  'On a column line (or on its own line directly above a column) they describe that column: ' +
+  '`pii=none|internal|pii|sensitive`, `description="…"`. Outside the column list they describe the ' +
+  'table: `description`, `owner`, `tags=a,b`. See README "Catalog and lineage".';
+
+export const CATALOG_CODES: CodeTable = {
+  ETL1400: {
+    severity: 'error',
+    category: 'spec',
+    summary: 'an etlctl annotation in a table definition cannot be read',
+    explain: `${ANNOTATION_SYNTAX} A value with spaces needs double quotes.`,
+  },
+  ETL1401: {
+    severity: 'error',
+    category: 'spec',
+    summary: 'unknown key in an etlctl annotation',
+    explain: `${ANNOTATION_SYNTAX} A key that fits neither place is reported with the closest known key.`,
+  },
+  ETL1402: {
+    severity: 'error',
+    category: 'spec',
+    summary: 'a column PII level is not none, internal, pii or sensitive',
+    explain:
+      'PII levels, from least to most restricted: none (not personal data), internal (business data ' +
+      'not meant outside the company), pii (personal data such as an e-mail address) and sensitive ' +
+      '(special categories: health, finance, government ids).',
+  },
+  ETL1403: {
+    severity: 'error',
+    category: 'spec',
+    summary: 'an etlctl annotation inside the column list belongs to no column',
+    explain: `${ANNOTATION_SYNTAX} An annotation above a constraint (PRIMARY KEY …) or after the last column has nothing to describe.`,
+  },
+  ETL1404: {
+    severity: 'error',
+    category: 'spec',
+    summary: 'a COMMENT ON statement names a table other than the one the file defines',
+    explain:
+      'A table definition file holds one CREATE statement, optionally followed by COMMENT ON TABLE and ' +
+      'COMMENT ON COLUMN statements about that same table.',
+  },
+  ETL1405: {
+    severity: 'error',
+    category: 'spec',
+    summary: 'COMMENT ON COLUMN names a column the table does not have',
+    explain: 'Check the column name against the CREATE TABLE statement above it.',
+  },
+  ETL1406: {
+    severity: 'error',
+    category: 'spec',
+    summary: 'a table or column is described both by COMMENT ON and by an etlctl annotation',
+    explain:
+      'Keep one description. COMMENT ON also lands in the database when `etlctl database create` runs ' +
+      'the file; an annotation is catalog metadata only.',
+  },
+  ETL1410: {
+    severity: 'error',
+    category: 'spec',
+    summary: "a pipeline's meta.sla.timezone is not a known IANA time zone",
+    explain:
+      'Write a zone name such as UTC, Europe/Berlin or America/New_York; ready_by is read in that zone.',
+  },
+  ETL1411: {
+    severity: 'warning',
+    category: 'spec',
+    summary: 'an SLA on a pipeline without a schedule is never checked',
+    explain:
+      'meta.sla.ready_by is a daily deadline for the data a scheduled pipeline writes. One-time and ' +
+      'on-demand pipelines have no period to be late for, so the catalog does not judge their freshness.',
+  },
+  ETL1412: {
+    severity: 'error',
+    category: 'spec',
+    summary: 'a tag is not in the configured tag vocabulary',
+    explain:
+      'When the config lists `catalog.tags`, pipeline and table tags must come from that list, so ' +
+      'searches by tag find everything. Add the tag to the config or use an existing one.',
+  },
+  ETL3500: {
+    severity: 'error',
+    category: 'catalog',
+    summary: 'a table the pipelines write or define has no owner',
+    explain:
+      "Every table a pipeline writes needs someone to ask about it. The owner is the table definition's " +
+      '`-- etlctl: owner=…` annotation, else the `meta.owner` of the first pipeline writing the table, else ' +
+      "the config's `catalog.default_owner`. Tables only read (an application's database) are external " +
+      'and not checked.',
+  },
+  ETL3501: {
+    severity: 'error',
+    category: 'catalog',
+    summary: 'a column holds personal data but declares no PII level',
+    explain:
+      'A column counts as personal when its name matches one of `catalog.pii_patterns` (by default e-mail, ' +
+      'phone, name, address, birth date, ids and the like), or when lineage shows it is computed from a ' +
+      'column declared pii or sensitive. Declare its level with `-- etlctl: pii=…` on the column line ' +
+      '(none if it is not personal after all).',
+  },
+  ETL3502: {
+    severity: 'error',
+    category: 'catalog',
+    summary: 'a pipeline missed its SLA',
+    explain:
+      "`meta.sla.ready_by` is a daily deadline in the SLA's time zone. The latest deadline that has passed " +
+      'is missed when no write of the pipeline finished in the window ending at it (one schedule period, ' +
+      'at least a day), judged from the local state store (.etlctl/state.db). `catalog check --at TIME` ' +
+      'judges another moment.',
+  },
+  ETL3503: {
+    severity: 'warning',
+    category: 'catalog',
+    summary: 'a column declares a lower PII level than the column it is copied from',
+    explain:
+      'A copy is as personal as its source. Raise the level, or transform the value (hash, drop) first.',
+  },
+  ETL3504: {
+    severity: 'warning',
+    category: 'catalog',
+    summary: 'one table is defined by two table definition files that disagree',
+    explain: 'The catalog describes a table from the first file; keep one definition file per table.',
+  },
+  ETL3510: {
+    severity: 'error',
+    category: 'config',
+    summary: 'unknown key or wrong type in the catalog: or lineage: config section',
+    explain:
+      'catalog: takes default_owner, tags and pii_patterns; lineage: takes file, url, namespace, timeout, ' +
+      'queue_size and api_key. See README "Catalog and lineage".',
+  },
+  ETL3511: {
+    severity: 'error',
+    category: 'config',
+    summary: 'a value in the catalog: or lineage: config section cannot be used',
+    explain:
+      'pii_patterns are regular expressions; lineage.timeout is a duration (5s, 2000ms); lineage.api_key is ' +
+      'a secret reference (${env:VAR} or ${file:key}).',
+  },
+  ETL3512: {
+    severity: 'error',
+    category: 'catalog',
+    summary: 'the catalog cannot be written to the output folder',
+    explain: 'Check that the folder given with -o (default .etlctl/catalog) is writable.',
+    exit: 3,
+  },
+  ETL3514: {
+    severity: 'error',
+    category: 'usage',
+    summary: '--at is not a date-time',
+    explain: 'Write an ISO 8601 date-time, e.g. 2026-03-01T07:00:00Z.',
+    exit: 2,
+  },
+};
