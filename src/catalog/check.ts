@@ -69,7 +69,7 @@ export function catalogProblems(
   }
   for (const p of catalog.pipelines) {
     if (!p.sla) continue;
-    const at = { file: p.file, line: p.sla.line };
+    const at = { file: p.file, line: p.sla.line, column: p.sla.column };
     if (p.freshness?.status === 'not_scheduled')
       out.push({
         ...diag(

@@ -16,7 +16,7 @@ export interface PipelineMeta {
   owner?: string;
   description?: string;
   tags: string[];
-  sla?: { readyBy: string; timezone: string; line: number };
+  sla?: { readyBy: string; timezone: string; line: number; column: number };
   /** Line of the `meta:` key, or of `name:` when there is none. */
   line: number;
 }
@@ -87,7 +87,8 @@ export function readPipelineMeta(
   };
   if (isRecord(raw.sla) && typeof raw.sla.ready_by === 'string') {
     const timezone = typeof raw.sla.timezone === 'string' ? raw.sla.timezone : 'UTC';
-    meta.sla = { readyBy: raw.sla.ready_by, timezone, line: y.position(['meta', 'sla', 'ready_by']).line };
+    const at = y.position(['meta', 'sla', 'ready_by']);
+    meta.sla = { readyBy: raw.sla.ready_by, timezone, line: at.line, column: at.column };
     if (!knownTimeZone(timezone))
       diagnostics.push(
         y.at(['meta', 'sla', 'timezone'], 'ETL1410', `unknown time zone '${timezone}'`, {

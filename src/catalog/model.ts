@@ -92,7 +92,7 @@ export interface CatalogPipeline {
   owner?: string;
   ownerSource?: 'pipeline' | 'config';
   tags: string[];
-  sla?: { readyBy: string; timezone: string; line: number };
+  sla?: { readyBy: string; timezone: string; line: number; column?: number };
   /** Schedule period (`1 Days`), `one-time` or `on-demand`. */
   schedule: string;
   steps: CatalogStep[];

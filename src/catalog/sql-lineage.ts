@@ -260,6 +260,14 @@ export class ScriptAnalyzer {
 
   private statement(tokens: Token[], text: string): void {
     const w = up(tokens[0]);
+    if (w === 'WITH') {
+      // WITH … INSERT/UPDATE/DELETE: the CTEs are in scope for the statement that follows them.
+      const rest = this.withClause(tokens);
+      if (['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(up(rest[0]))) {
+        this.scanReads(tokens.slice(0, tokens.length - rest.length));
+        return this.statement(rest, text);
+      }
+    }
     if (w === 'WITH' || w === 'SELECT' || tokens[0]?.text === '(') {
       // Parsed first for its CTE names, which are not tables.
       this.query(tokens);

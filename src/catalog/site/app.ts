@@ -103,7 +103,12 @@ export const APP_JS = String.raw`(function () {
     var cols = {};
     ids.forEach(function (id) { (cols[level[id]] = cols[level[id]] || []).push(id); });
     var lv = Object.keys(cols).map(Number).sort(function (a, b) { return a - b; });
-    var W = 230, H = 42, GX = 90, GY = 18, P = 16, pos = {}, maxRows = 0;
+    // Boxes wide enough for the longest name, gaps wide enough for the longest step label.
+    var longest = ids.reduce(function (m, id) { return Math.max(m, ((byId[id] || { name: id }).name || '').length); }, 0);
+    var longestLabel = C.edges.reduce(function (m, e) {
+      return level[e.from] !== undefined && level[e.to] !== undefined ? Math.max(m, e.steps.join(' → ').length - e.pipeline.length - 1) : m;
+    }, 0);
+    var W = Math.max(170, Math.min(320, longest * 7 + 24)), H = 42, GX = Math.max(80, Math.min(320, longestLabel * 6 + 24)), GY = 18, P = 16, pos = {}, maxRows = 0;
     lv.forEach(function (l, i) {
       cols[l].sort(function (a, b) { return a.localeCompare(b); });
       maxRows = Math.max(maxRows, cols[l].length);
@@ -124,7 +129,8 @@ export const APP_JS = String.raw`(function () {
     });
     ids.forEach(function (id) {
       var d = byId[id] || { name: id, kind: 'table' }, p = pos[id];
-      var name = d.name.length > 32 ? '…' + d.name.slice(-31) : d.name;
+      var fit = Math.floor((W - 20) / 7);
+      var name = d.name.length > fit ? '…' + d.name.slice(-(fit - 1)) : d.name;
       svg += '<g class="node' + (id === focus ? ' focus' : '') + (d.external ? ' external' : '') + '" data-id="' + esc(id) + '" data-level="' + level[id] +
         '" transform="translate(' + p.x + ',' + p.y + ')"><title>' + esc(label(d)) + '</title><rect width="' + W + '" height="' + H + '"/>' +
         '<text x="10" y="17">' + esc(name) + '</text><text class="kind" x="10" y="32">' +

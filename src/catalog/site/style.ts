@@ -27,7 +27,7 @@ code,.mono{font-family:SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
 .pii-pii{background:#fdf0e1;color:#9a4f00}
 .pii-sensitive{background:#fbe4e4;color:#a01616}
 .pii-unset{background:#f3f3f3;color:#777;font-weight:400}
-.fresh{display:inline-block;padding:1px 7px;border-radius:10px;font-size:11.5px;font-weight:600}
+.fresh{display:inline-block;white-space:nowrap;padding:1px 7px;border-radius:10px;font-size:11.5px;font-weight:600}
 .fresh-on_time{background:#e3f4e3;color:#236b23}
 .fresh-late{background:#fbe0e0;color:#a01616}
 .fresh-unknown,.fresh-not_scheduled{background:#f0f0f0;color:#666}
