@@ -17,6 +17,7 @@ import { fromApiJson, fromFileJson, isApiJson } from '../definition/json.js';
 import type { Definition } from '../definition/model.js';
 import { EtlError, ExitCode, diag, formatDiagnostics } from '../diagnostics.js';
 import { err, out, reportDiagnostics } from '../cli/common.js';
+import type { LineageRun } from '../catalog/emitter.js';
 import type { RunSummary } from './engine.js';
 import { runDefinition } from './engine.js';
 import { packageRoot } from './workspace.js';
@@ -200,7 +201,15 @@ export async function activateLocally(opts: LocalActivateOptions): Promise<numbe
       for (const d of loaded.defs) {
         const printer = new ProgressPrinter({ json: opts.json, tty });
         let summary: RunSummary;
+        // OpenLineage events when the config has `lineage:` (src/catalog/emitter.ts).
+        let lineage: LineageRun | undefined;
         try {
+          lineage = (await import('../catalog/emitter.js')).withLineage(
+            printer,
+            d.definition,
+            loaded.config,
+            d.name,
+          );
           summary = await runDefinition(d.definition, {
             config: loaded.config,
             stateDir,
@@ -220,11 +229,12 @@ export async function activateLocally(opts: LocalActivateOptions): Promise<numbe
             mode: opts.mode,
             configPath: loaded.config.file,
             sourceFile: d.file,
-            reporter: printer,
+            reporter: lineage.reporter,
             signal: stop.signal,
             graceMs: 0,
           });
         } catch (e) {
+          await lineage?.close();
           if (!(e instanceof EtlError)) throw e;
           if (opts.json) out(JSON.stringify({ ok: false, pipeline: d.name, diagnostics: e.diagnostics }));
           else err(formatDiagnostics(e.diagnostics));
@@ -232,6 +242,7 @@ export async function activateLocally(opts: LocalActivateOptions): Promise<numbe
           continue;
         }
         printer.summary(summary);
+        await lineage?.close(summary);
         // A run stopped by Ctrl-C did not complete: not a success, even if nothing failed.
         code = Math.max(code, summary.exitCode, summary.interrupted ? ExitCode.FAILURE : ExitCode.OK);
         if (stop.signal.aborted) break;

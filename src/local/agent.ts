@@ -93,7 +93,10 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
               })
             : baseConfig;
         const printer = new ProgressPrinter({ json: opts.json });
-        const summary = await runDefinition(fromFileJson(JSON.parse(json)), {
+        const def = fromFileJson(JSON.parse(json));
+        // OpenLineage events when the config has `lineage:` (src/catalog/emitter.ts).
+        const lineage = (await import('../catalog/emitter.js')).withLineage(printer, def, config, name);
+        const summary = await runDefinition(def, {
           config,
           stateDir,
           pipelineName: name,
@@ -105,13 +108,17 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
           mode: row.mode ?? undefined,
           configPath: row.config_path ?? undefined,
           sourceFile: row.source_file ?? undefined,
-          reporter: printer,
+          reporter: lineage.reporter,
           signal: stop.signal,
           graceMs: (opts.graceSeconds ?? 30) * 1000,
           // The backfill was confirmed when the pipeline was activated.
           confirmBackfill: async () => true,
           store,
+        }).catch(async (e: unknown) => {
+          await lineage.close();
+          throw e;
         });
+        await lineage.close(summary);
         if (!summary.nothingToDo) printer.summary(summary);
         nextDue.set(name, summary.nextDue?.getTime() ?? Infinity);
       } catch (e) {

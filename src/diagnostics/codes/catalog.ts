@@ -156,4 +156,27 @@ export const CATALOG_CODES: CodeTable = {
     explain: 'Write an ISO 8601 date-time, e.g. 2026-03-01T07:00:00Z.',
     exit: 2,
   },
+  ETL3520: {
+    severity: 'warning',
+    category: 'lineage',
+    summary: 'an OpenLineage event could not be delivered to the lineage endpoint',
+    explain:
+      'The endpoint in `lineage.url` answered with an error, did not answer within `lineage.timeout`, or ' +
+      'could not be reached (or its api_key secret is not available). Lineage is a side channel: the run ' +
+      'goes on, and `lineage.file` still gets every event.',
+  },
+  ETL3521: {
+    severity: 'warning',
+    category: 'lineage',
+    summary: 'OpenLineage events were dropped',
+    explain:
+      'Events wait for the endpoint in a queue of `lineage.queue_size` (default 1000); when it is full the ' +
+      'oldest are dropped, and what is still queued when the run ends (after a bounded wait) is dropped too.',
+  },
+  ETL3522: {
+    severity: 'warning',
+    category: 'lineage',
+    summary: 'OpenLineage events cannot be written to the lineage file',
+    explain: 'Check that `lineage.file` names a writable path; the run goes on without it.',
+  },
 };
