@@ -7,10 +7,12 @@ import { publishTestAlerts } from './alerts.js';
 import type { DatabaseAction } from './database.js';
 import {
   databaseStatements,
+  ddlTarget,
+  executeLocally,
   executeOnRedshift,
   formatScript,
   loadTableDefinitions,
-  redshiftTarget,
+  localStatements,
 } from './database.js';
 
 export async function alertsTestOnAws(opts: AwsCommandOptions & { now?: Date }): Promise<number> {
@@ -65,7 +67,40 @@ export async function databaseCommand(opts: DatabaseCommandOptions): Promise<num
         );
       return ExitCode.OK;
     }
-    const target = redshiftTarget(config, opts.connection);
+    // Local modes run the DDL where `pipeline activate` loads data (src/aws/database.ts, issue 16).
+    const where = await ddlTarget(config, opts.connection);
+    if (where.kind === 'local') {
+      const { driverKindOf, redactUrl } = await import('../local/drivers/index.js');
+      const local = await localStatements(opts.action, loaded.tables, driverKindOf(where.local.url));
+      if (opts.action !== 'drop' && config.permissions.length > 0)
+        local.notes.push('grants (database.permissions) are for Redshift and were not run');
+      if (!opts.json) out(formatScript(local.statements));
+      const res = await executeLocally(where.local, local.statements);
+      const on = `${where.local.name} (${redactUrl(where.local.url)})`;
+      if (opts.json)
+        out(
+          JSON.stringify(
+            {
+              action: opts.action,
+              statements: local.statements,
+              executed: true,
+              connection: where.local.name,
+              translations: local.notes,
+            },
+            null,
+            2,
+          ),
+        );
+      else
+        out(
+          [
+            `-- ran ${res.statements} statement${res.statements === 1 ? '' : 's'} on ${on}`,
+            ...local.notes.map((n) => `-- ${n}`),
+          ].join('\n'),
+        );
+      return ExitCode.OK;
+    }
+    const target = where.redshift;
     const clients = clientsFor(config);
     try {
       if (!opts.json) out(formatScript(statements));

@@ -91,13 +91,13 @@ export function registerAwsCommands(program: Command): void {
     withCommonOptions(
       database
         .command(action)
-        .description(`${description}; --execute runs them on Redshift`)
+        .description(`${description}; --execute runs them`)
         .argument('<table_definitions...>', 'CREATE TABLE / CREATE VIEW .sql files')
-        .option('-e, --execute', 'run the statements on Redshift through the Redshift Data API')
         .option(
-          '--connection <name>',
-          'named redshift database from the config (default: defaults.warehouse)',
-        ),
+          '-e, --execute',
+          "run the statements: on the mode's local database (target local, or a connection url), else on Redshift through the Data API",
+        )
+        .option('--connection <name>', 'named database from the config (default: defaults.warehouse)'),
     ).action(async (files: string[], o: DatabaseFlags) => {
       const { databaseCommand } = await import('../aws/admin.js');
       setExit(

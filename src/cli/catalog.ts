@@ -1,9 +1,18 @@
 /**
- * Catalog commands (issue 16): `catalog build|check`. Wiring and printing only; the work is in
- * src/catalog, loaded inside each action (DESIGN.md decision 11).
+ * Catalog commands (issue 16): `catalog build|check`, `database generate|diff`. Wiring and
+ * printing only; the work is in src/catalog, loaded inside each action (DESIGN.md decision 11).
  */
 import type { Command } from 'commander';
-import { EtlError, ExitCode, diag, formatDiagnostics, sortDiagnostics, summarize } from '../diagnostics.js';
+import { Option } from 'commander';
+import {
+  EtlError,
+  ExitCode,
+  diag,
+  formatDiagnostics,
+  hasErrors,
+  sortDiagnostics,
+  summarize,
+} from '../diagnostics.js';
 import type { CommonOptions } from './common.js';
 import { err, out, reportDiagnostics, setExit, withCommonOptions } from './common.js';
 
@@ -120,7 +129,135 @@ async function check(paths: string[], o: CatalogFlags): Promise<number> {
   }
 }
 
+interface GenerateFlags extends CommonOptions {
+  dialect: 'redshift' | 'postgres' | 'mysql';
+  table?: string;
+  output?: string;
+}
+
+async function generate(file: string, o: GenerateFlags): Promise<number> {
+  const { generateDdl } = await import('../catalog/database-tools.js');
+  try {
+    const r = generateDdl({ file, dialect: o.dialect, table: o.table, output: o.output });
+    if (hasErrors(r.diagnostics)) {
+      reportDiagnostics(r.diagnostics, { json: o.json, sources: r.sources });
+      return ExitCode.FAILURE;
+    }
+    if (o.json)
+      out(
+        JSON.stringify(
+          { ok: true, dialect: o.dialect, tables: r.tables, sql: o.output ? undefined : r.sql },
+          null,
+          2,
+        ),
+      );
+    else if (o.output) for (const t of r.tables) out(`wrote ${t.file} (${t.table})`);
+    else out(r.sql.trimEnd());
+    return ExitCode.OK;
+  } catch (e) {
+    return failed(e, o.json);
+  }
+}
+
+const SYMBOL: Record<string, string> = {
+  missing_table: '+',
+  add_column: '+',
+  drop_column: '-',
+  type: '~',
+  nullable: '~',
+  primary_key: '~',
+};
+
+async function diff(file: string, o: CommonOptions & { connection?: string }): Promise<number> {
+  const { diffTableFile } = await import('../catalog/database-tools.js');
+  try {
+    const r = await diffTableFile({ file, mode: o.mode, configPath: o.config, connection: o.connection });
+    if (hasErrors(r.diagnostics)) {
+      reportDiagnostics(r.diagnostics, { json: o.json, sources: r.sources });
+      return ExitCode.FAILURE;
+    }
+    const same = r.differences.length === 0;
+    if (o.json) {
+      out(
+        JSON.stringify(
+          {
+            ok: true,
+            same,
+            table: r.table,
+            target: r.target,
+            differences: r.differences,
+            statements: r.statements,
+          },
+          null,
+          2,
+        ),
+      );
+      return same ? ExitCode.OK : ExitCode.FAILURE;
+    }
+    const t = r.target!;
+    if (same) {
+      out(`${r.table}: ${file} and the live table on ${t.connection} (${t.where}) match`);
+      return ExitCode.OK;
+    }
+    out(`--- ${file}\n+++ ${t.connection} ${t.where} (${t.dialect})`);
+    for (const d of r.differences) {
+      const what =
+        d.kind === 'missing_table'
+          ? `table ${r.table} does not exist`
+          : d.kind === 'add_column'
+            ? `column ${d.column} ${d.expected}: not in the live table`
+            : d.kind === 'drop_column'
+              ? `column ${d.column} ${d.actual}: only in the live table`
+              : d.kind === 'primary_key'
+                ? `primary key: ${d.expected} in the file, ${d.actual} live`
+                : `column ${d.column}: ${d.expected} in the file, ${d.actual} live`;
+      out(`${SYMBOL[d.kind]} ${what}${d.note ? ` (${d.note})` : ''}`);
+    }
+    const stmts = r.differences.flatMap((d) =>
+      d.statements.length > 0
+        ? d.statements.map((s) => `${s};`)
+        : d.note
+          ? [`-- ${d.column ?? r.table}: ${d.note}`]
+          : [],
+    );
+    out(['', ...stmts].join('\n'));
+    return ExitCode.FAILURE;
+  } catch (e) {
+    return failed(e, o.json);
+  }
+}
+
+function registerDatabaseTools(program: Command): void {
+  const database = group(program, 'database', 'DDL from table definition files (Redshift)');
+  withCommonOptions(
+    database
+      .command('generate')
+      .description(
+        'turn a field-definition document (CSV or YAML) into CREATE TABLE statements with comments',
+      )
+      .argument('<fields>', 'field definitions: .csv, .tsv, .yaml or .yml')
+      .addOption(
+        new Option('--dialect <dialect>', 'SQL dialect')
+          .choices(['redshift', 'postgres', 'mysql'])
+          .default('redshift'),
+      )
+      .option('--table <name>', 'schema.table, for a CSV without a table column')
+      .option('-o, --output <dir>', 'write one <schema.table>.sql per table into this folder'),
+  ).action(async (file: string, o: GenerateFlags) => setExit(await generate(file, o)));
+
+  withCommonOptions(
+    database
+      .command('diff')
+      .description(
+        "compare a table definition with the live table and print the ALTERs that reconcile them\n(exit 1 when they differ; the mode's local database, or Redshift through the Data API)",
+      )
+      .argument('<table_definition>', 'CREATE TABLE .sql file')
+      .option('--connection <name>', 'named database from the config (default: defaults.warehouse)'),
+  ).action(async (file: string, o: CommonOptions & { connection?: string }) => setExit(await diff(file, o)));
+}
+
 export function registerCatalogCommands(program: Command): void {
+  registerDatabaseTools(program);
   const catalog = group(
     program,
     'catalog',

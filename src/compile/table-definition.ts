@@ -54,6 +54,8 @@ export interface TableDef {
   tags: string[];
   /** The `COMMENT ON …` statements after the CREATE, as written (no semicolon), in order. */
   comments: string[];
+  /** The descriptions those statements give (what `database create` puts into the database). */
+  commentOn: { table?: string; columns: Record<string, string> };
 }
 
 interface Token {
@@ -208,6 +210,16 @@ export function parseTableDefinition(
     sql,
     line: lineCol(text, sqlStart).line,
     comments: trailing.comments.map((c) => c.statement),
+    commentOn: {
+      ...(trailing.comments.find((c) => c.column === undefined && c.value !== undefined)
+        ? { table: trailing.comments.find((c) => c.column === undefined && c.value !== undefined)!.value }
+        : {}),
+      columns: Object.fromEntries(
+        trailing.comments
+          .filter((c) => c.column !== undefined && c.value !== undefined)
+          .map((c) => [c.column!, c.value!]),
+      ),
+    },
   };
 
   if (isView) {

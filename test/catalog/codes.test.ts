@@ -21,7 +21,8 @@ describe('catalog diagnostic codes', () => {
   it('are registered, in range, with a summary and an explanation', () => {
     const used = new Set<string>();
     for (const f of [...files('src'), ...files('steps')]) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/'(ETL\d{4})'/g)) if (inRange(m[1])) used.add(m[1]);
+      for (const m of readFileSync(f, 'utf8').matchAll(/['`"](ETL\d{4})\b/g))
+        if (inRange(m[1])) used.add(m[1]);
     }
     expect(used.size).toBeGreaterThan(10);
     for (const code of used) expect(CATALOG_CODES[code], code).toBeDefined();

@@ -179,4 +179,73 @@ export const CATALOG_CODES: CodeTable = {
     summary: 'OpenLineage events cannot be written to the lineage file',
     explain: 'Check that `lineage.file` names a writable path; the run goes on without it.',
   },
+  ETL3600: {
+    severity: 'error',
+    category: 'usage',
+    summary: 'the field-definition file cannot be read',
+    explain: 'database generate reads .csv, .tsv (or ;-separated CSV) and .yaml/.yml files; check the path.',
+    exit: 2,
+  },
+  ETL3601: {
+    severity: 'error',
+    category: 'generate',
+    summary: 'a row of the field-definition document cannot be turned into a column',
+    explain:
+      'Each row needs a column name and a type (string, varchar, char, text, integer, bigint, smallint, ' +
+      'decimal, double, real, boolean, date, timestamp, timestamptz, time, json); length is a number, or ' +
+      'precision,scale for decimal; nullable, key and dist_key are yes/no; sort_key is yes or a position; ' +
+      'pii is none, internal, pii or sensitive. A table has at most one dist key.',
+  },
+  ETL3602: {
+    severity: 'error',
+    category: 'generate',
+    summary: 'unknown column in the header (or key in YAML) of a field-definition document',
+    explain:
+      'Known: table, column, type, length, nullable, key, dist_key, sort_key, description, pii (and the ' +
+      'aliases README "Field definitions → DDL" lists). The closest known name is suggested.',
+  },
+  ETL3603: {
+    severity: 'error',
+    category: 'generate',
+    summary: 'a column is defined twice for one table',
+    explain: 'Column names are compared without case; remove or rename one of the rows.',
+  },
+  ETL3605: {
+    severity: 'error',
+    category: 'generate',
+    summary: 'the field-definition document does not name its table',
+    explain:
+      'Add a table column (CSV) or a table: key (YAML) with schema.name, or pass --table for a one-table file.',
+  },
+  ETL3606: {
+    severity: 'error',
+    category: 'generate',
+    summary: 'the generated table definitions cannot be written',
+    explain: 'Check that the folder given with -o is writable.',
+    exit: 3,
+  },
+  ETL3622: {
+    severity: 'error',
+    category: 'usage',
+    summary: 'database diff compares tables, not views',
+    explain: 'A view has no columns of its own to alter; recreate it with etlctl database recreate.',
+    exit: 2,
+  },
+  ETL3624: {
+    severity: 'error',
+    category: 'aws',
+    summary: 'a Redshift Data API query of database diff failed',
+    explain:
+      'database diff reads information_schema through the Data API; check the cluster (or workgroup), ' +
+      'database and user or secret configured for the connection.',
+  },
+  ETL3630: {
+    severity: 'error',
+    category: 'usage',
+    summary: 'database grant --execute runs on Redshift only',
+    explain:
+      'database.permissions grant to Redshift users and groups, which a local database does not have. ' +
+      'Run it with a mode whose target is aws; create, drop and recreate run locally.',
+    exit: 2,
+  },
 };
