@@ -6,7 +6,8 @@
  */
 import { resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
-import { compileFiles, etlctlVersion } from '../compile/index.js';
+import { etlctlVersion } from '../compile/index.js';
+import { compileAll } from './compile-pool.js';
 import type { Definition } from '../definition/model.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { hasErrors } from '../diagnostics.js';
@@ -35,6 +36,8 @@ export interface CatalogBuildOptions {
   /** The clock freshness is judged at (default: now). */
   now?: Date;
   env?: NodeJS.ProcessEnv;
+  /** Worker threads compiling the pipelines (default: one per core, up to 4, on large projects). */
+  jobs?: number;
 }
 
 export interface CatalogBuildResult {
@@ -75,12 +78,13 @@ function worst(list: (Freshness | undefined)[]): Freshness | undefined {
 export async function buildCatalog(opts: CatalogBuildOptions = {}): Promise<CatalogBuildResult> {
   const cwd = opts.cwd ?? process.cwd();
   const now = opts.now ?? new Date();
-  const compiled = compileFiles(opts.paths && opts.paths.length > 0 ? opts.paths : ['pipelines'], {
+  const compiled = await compileAll(opts.paths && opts.paths.length > 0 ? opts.paths : ['pipelines'], {
     mode: opts.mode,
     configPath: opts.configPath,
     cwd,
     env: opts.env,
     now,
+    jobs: opts.jobs,
   });
   const sources = compiled.sources;
   const errors = compiled.pipelines.flatMap((p) => p.diagnostics.filter((d) => d.severity === 'error'));

@@ -120,12 +120,8 @@ class Builder {
   }
 
   learnCreate(key: string, sql: string): void {
-    const t = parseTableDefinition(sql, '').table;
-    if (t && t.columns.length > 0)
-      this.columns.set(
-        key,
-        t.columns.map((c) => ({ name: c.name, type: c.type })),
-      );
+    const cols = createdColumns(sql);
+    if (cols) this.columns.set(key, cols);
   }
 
   columnNames(key: string): string[] | undefined {
@@ -307,6 +303,17 @@ class Builder {
       }
     }
   }
+}
+
+/** The columns a createTableSql declares; remembered, since every load of a table repeats it. */
+const created = new Map<string, ColumnInfo[] | undefined>();
+function createdColumns(sql: string): ColumnInfo[] | undefined {
+  if (created.has(sql)) return created.get(sql);
+  const t = parseTableDefinition(sql, '').table;
+  const cols = t && t.columns.length > 0 ? t.columns.map((c) => ({ name: c.name, type: c.type })) : undefined;
+  if (created.size >= 2000) created.delete(created.keys().next().value!);
+  created.set(sql, cols);
+  return cols;
 }
 
 /** `INSERT INTO t (a, b) VALUES (?, ?)` → [a, b]. */

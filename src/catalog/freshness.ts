@@ -17,17 +17,26 @@ import type { PipelineHistory } from './state.js';
 
 const DAY_MS = 86_400_000;
 
+// Building an Intl formatter costs far more than using one: one per time zone and purpose.
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+const textFormatters = new Map<string, Intl.DateTimeFormat>();
+
 function zonedParts(date: Date, tz: string): { y: number; m: number; d: number; ms: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(date);
+  let f = partsFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    partsFormatters.set(tz, f);
+  }
+  const parts = f.formatToParts(date);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
   const asUtc = Date.UTC(
     get('year'),
@@ -75,12 +84,17 @@ export interface FreshnessInput {
   now: Date;
 }
 
-const fmt = (iso: string, tz: string) =>
-  new Intl.DateTimeFormat('en-GB', {
-    timeZone: tz,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(new Date(iso)) + (tz === 'UTC' ? ' UTC' : ` ${tz}`);
+function fmt(iso: string, tz: string): string {
+  let f = textFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' });
+    textFormatters.set(tz, f);
+  }
+  return f.format(new Date(iso)) + (tz === 'UTC' ? ' UTC' : ` ${tz}`);
+}
+
+/** Every table of every pipeline with the same SLA shares one deadline at one clock. */
+const deadlines = new Map<string, Date>();
 
 export function freshness(input: FreshnessInput): Freshness | undefined {
   const { sla, history, now } = input;
@@ -98,7 +112,12 @@ export function freshness(input: FreshnessInput): Freshness | undefined {
       message: 'no schedule: the SLA is not checked',
       ...(lastSuccess ? { lastSuccess } : {}),
     };
-  const deadline = latestDeadline(now, sla.readyBy, sla.timezone);
+  const key = `${now.getTime()}|${sla.readyBy}|${sla.timezone}`;
+  let deadline = deadlines.get(key);
+  if (!deadline) {
+    if (deadlines.size > 1000) deadlines.clear();
+    deadlines.set(key, (deadline = latestDeadline(now, sla.readyBy, sla.timezone)));
+  }
   const base = { deadline: deadline.toISOString(), ...(lastSuccess ? { lastSuccess } : {}) };
   const due = `due by ${sla.readyBy} ${sla.timezone}`;
   if (!history || history.instances.length === 0)

@@ -123,10 +123,9 @@ export class LineageGraph {
             continue;
           }
           if (f.dataset === key && f.column === column) continue;
+          // One path per source column is shown (the first found); many pipelines may copy it.
           const id = `${f.dataset}\0${f.column}`;
-          const prev = out.get(id);
-          if (prev) for (const x of v) if (!prev.via.includes(x)) prev.via.push(x);
-          if (!prev) out.set(id, { dataset: f.dataset, column: f.column, kind: k2, via: v });
+          if (!out.has(id)) out.set(id, { dataset: f.dataset, column: f.column, kind: k2, via: v });
         }
       }
     };

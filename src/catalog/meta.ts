@@ -33,13 +33,19 @@ function metaBlock(text: string): string | undefined {
   return '\n'.repeat(before.split('\n').length - 1) + lines.slice(0, n).join('\n');
 }
 
+const zoneChecks = new Map<string, boolean>();
 export function knownTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let ok = zoneChecks.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    zoneChecks.set(tz, ok);
   }
+  return ok;
 }
 
 let zones: string[] | undefined;

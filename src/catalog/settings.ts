@@ -116,8 +116,7 @@ function checkSection(config: ResolvedConfig, name: string, schema: JsonSchema):
     for (const path of places) {
       let v: unknown = y.value;
       for (const p of path) v = isRecord(v) ? v[p] : undefined;
-      if (v !== undefined)
-        diagnostics.push(...validateWithSchema(y, path, v, schema, `config section '${name}'`));
+      if (v !== undefined) diagnostics.push(...validateWithSchema(y, path, v, schema, name));
     }
   }
   // Environment variables (ETLCTL_LINEAGE__URL=…) have no file position; check the layered value.
@@ -126,7 +125,7 @@ function checkSection(config: ResolvedConfig, name: string, schema: JsonSchema):
   );
   if (fromEnv.length > 0) {
     const y = new YamlFile('environment', '{}');
-    for (const d of validateWithSchema(y, [], section(config, name), schema, `config section '${name}'`))
+    for (const d of validateWithSchema(y, [], section(config, name), schema, name))
       diagnostics.push({ ...d, file: undefined, line: undefined, column: undefined });
   }
   return diagnostics.map((d) => ({ ...d, code: d.severity === 'error' ? 'ETL3510' : d.code }));

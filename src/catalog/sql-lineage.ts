@@ -705,13 +705,44 @@ export class ScriptAnalyzer {
   }
 }
 
+/**
+ * Pipelines generated from templates run the same scripts over and over (every upsert of a table
+ * is the same SQL), so results are remembered: keyed by the text, and valid while every table's
+ * columns the analysis looked up are still the same. Results are shared: callers only read them.
+ */
+const MEMO_LIMIT = 2000;
+interface Memo<T> {
+  result: T;
+  lookups: [string, string | undefined][];
+}
+const memo = new Map<string, Memo<unknown>>();
+
+function remembered<T>(kind: string, sql: string, opts: AnalyzeOptions, run: (o: AnalyzeOptions) => T): T {
+  const key = `${kind}\0${opts.mysql ? 1 : 0}\0${sql}`;
+  const cols = (t: string) => opts.columnsOf?.(t)?.join(',');
+  const hit = memo.get(key) as Memo<T> | undefined;
+  if (hit && hit.lookups.every(([t, c]) => cols(t) === c)) return hit.result;
+  const lookups: [string, string | undefined][] = [];
+  const result = run({
+    ...opts,
+    columnsOf: (t) => {
+      const c = opts.columnsOf?.(t);
+      lookups.push([t, c?.join(',')]);
+      return c;
+    },
+  });
+  if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+  memo.set(key, { result, lookups });
+  return result;
+}
+
 export function analyzeScript(sql: string, opts: AnalyzeOptions = {}): ScriptLineage {
-  return new ScriptAnalyzer(opts).analyze(sql);
+  return remembered('script', sql, opts, (o) => new ScriptAnalyzer(o).analyze(sql));
 }
 
 export function analyzeQuery(
   sql: string,
   opts: AnalyzeOptions = {},
 ): { reads: string[]; columns: { name: string; sources: ColumnSource[] }[] } {
-  return new ScriptAnalyzer(opts).analyzeQuery(sql);
+  return remembered('query', sql, opts, (o) => new ScriptAnalyzer(o).analyzeQuery(sql));
 }

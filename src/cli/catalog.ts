@@ -33,6 +33,14 @@ function instant(v: string): Date {
 interface CatalogFlags extends CommonOptions {
   output?: string;
   at?: string;
+  jobs?: number;
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new EtlError(diag('ETL3515', `--jobs '${v}' is not a positive whole number`), ExitCode.USAGE);
+  return n;
 }
 
 /** Errors from a thrown EtlError, printed like every command prints them. */
@@ -269,7 +277,12 @@ export function registerCatalogCommands(program: Command): void {
       .description('write catalog.json and a static site (open index.html; no server needed)')
       .argument('[paths...]', 'pipeline files or folders (default: pipelines)')
       .option('-o, --output <dir>', 'output folder (default: .etlctl/catalog)')
-      .option('--at <time>', 'judge freshness at this time instead of now (ISO 8601)'),
+      .option('--at <time>', 'judge freshness at this time instead of now (ISO 8601)')
+      .option(
+        '-j, --jobs <n>',
+        'threads compiling the pipelines (default: one per core, up to 4)',
+        positiveInt,
+      ),
   ).action(async (paths: string[], o: CatalogFlags) => setExit(await build(paths, o)));
 
   withCommonOptions(

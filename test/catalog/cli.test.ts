@@ -69,6 +69,24 @@ describe('etlctl catalog build', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, pipelines: 8, problems: 0 });
   });
 
+  it('compiling on worker threads (large projects) gives the same catalog as one thread', () => {
+    const files: Record<string, string> = {
+      'config/etlctl.yaml': CONFIG.replace('catalog:\n  tags: [reporting, finance]\n', ''),
+    };
+    for (let i = 0; i < 320; i++)
+      files[`pipelines/p${String(i).padStart(3, '0')}.yaml`] =
+        `name: p${i}\nfrequency: daily\nsteps:\n  - step_type: sql-command\n    name: s\n    command: INSERT INTO rpt.t${i % 7} (a) SELECT a FROM src.s${i % 5}\nmeta: { owner: team${i % 3} }\n`;
+    const dir = write(tempDir(), files);
+    const at = ['--at', '2026-05-10T12:00:00Z'];
+    const one = runCli(['catalog', 'build', '-o', 'one', '-j', '1', ...at], { cwd: dir });
+    const two = runCli(['catalog', 'build', '-o', 'two', '-j', '2', ...at], { cwd: dir });
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.code, two.stderr).toBe(0);
+    const read = (d: string) => readFileSync(join(dir, d, 'catalog.json'), 'utf8');
+    expect(JSON.parse(read('two')).pipelines).toHaveLength(320);
+    expect(read('two')).toBe(read('one'));
+  });
+
   it('metadata mistakes fail the build at their line, with a did-you-mean', () => {
     const dir = write(tempDir(), {
       'config/etlctl.yaml': CONFIG,

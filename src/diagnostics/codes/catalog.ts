@@ -179,6 +179,13 @@ export const CATALOG_CODES: CodeTable = {
     summary: 'OpenLineage events cannot be written to the lineage file',
     explain: 'Check that `lineage.file` names a writable path; the run goes on without it.',
   },
+  ETL3515: {
+    severity: 'error',
+    category: 'usage',
+    summary: '--jobs is not a positive whole number',
+    explain: 'catalog build --jobs N compiles the pipelines on N threads; N is 1 or more.',
+    exit: 2,
+  },
   ETL3600: {
     severity: 'error',
     category: 'usage',
