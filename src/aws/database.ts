@@ -183,6 +183,26 @@ export function redshiftTarget(config: ResolvedConfig, name?: string): RedshiftT
   };
 }
 
+/** Where a Data API statement runs: database, cluster or serverless workgroup, and the credentials. */
+function connectionParams(target: RedshiftTarget): {
+  Database: string;
+  ClusterIdentifier?: string;
+  WorkgroupName?: string;
+  SecretArn?: string;
+  DbUser?: string;
+} {
+  return {
+    Database: target.database,
+    ...(target.clusterId ? { ClusterIdentifier: target.clusterId } : {}),
+    ...(target.workgroupName ? { WorkgroupName: target.workgroupName } : {}),
+    ...(target.secretArn
+      ? { SecretArn: target.secretArn }
+      : target.clusterId && target.user
+        ? { DbUser: target.user }
+        : {}),
+  };
+}
+
 /** The Data API allows at most 40 statements per batch. */
 const BATCH_LIMIT = 40;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -210,14 +230,7 @@ export async function executeOnRedshift(
       rsd.send(
         new BatchExecuteStatementCommand({
           Sqls: sqls,
-          Database: target.database,
-          ...(target.clusterId ? { ClusterIdentifier: target.clusterId } : {}),
-          ...(target.workgroupName ? { WorkgroupName: target.workgroupName } : {}),
-          ...(target.secretArn
-            ? { SecretArn: target.secretArn }
-            : target.clusterId && target.user
-              ? { DbUser: target.user }
-              : {}),
+          ...connectionParams(target),
           StatementName: 'etlctl database',
         }),
       ),
@@ -397,15 +410,8 @@ export async function queryOnRedshift(
     rsd.send(
       new ExecuteStatementCommand({
         Sql: sql,
-        Database: target.database,
         Parameters: Object.entries(parameters).map(([name, value]) => ({ name, value })),
-        ...(target.clusterId ? { ClusterIdentifier: target.clusterId } : {}),
-        ...(target.workgroupName ? { WorkgroupName: target.workgroupName } : {}),
-        ...(target.secretArn
-          ? { SecretArn: target.secretArn }
-          : target.clusterId && target.user
-            ? { DbUser: target.user }
-            : {}),
+        ...connectionParams(target),
         StatementName: 'etlctl database diff',
       }),
     ),

@@ -53,6 +53,16 @@ const inputField = {
   required: ['namespace', 'name', 'field'],
 };
 
+/** A facet: the `base` facet's rules and these properties (some required). */
+function facet(base: string, properties: Record<string, unknown>, required: string[] = []) {
+  return {
+    allOf: [
+      { $ref: `#/$defs/${base}` },
+      { type: 'object', properties, ...(required.length > 0 ? { required } : {}) },
+    ],
+  };
+}
+
 export const OPENLINEAGE_RUN_EVENT_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://etlctl.dev/schemas/openlineage-run-event-2-0-2.json',
@@ -165,91 +175,66 @@ export const OPENLINEAGE_RUN_EVENT_SCHEMA = {
       },
       required: ['name'],
     },
-    ColumnLineageDatasetFacet: {
-      allOf: [
-        { $ref: '#/$defs/DatasetFacet' },
-        {
+    ColumnLineageDatasetFacet: facet(
+      'DatasetFacet',
+      {
+        fields: {
           type: 'object',
-          properties: {
-            fields: {
-              type: 'object',
-              additionalProperties: {
-                type: 'object',
-                properties: {
-                  inputFields: { type: 'array', items: inputField },
-                  transformationDescription: { type: 'string' },
-                  transformationType: { type: 'string' },
-                },
-                required: ['inputFields'],
-              },
+          additionalProperties: {
+            type: 'object',
+            properties: {
+              inputFields: { type: 'array', items: inputField },
+              transformationDescription: { type: 'string' },
+              transformationType: { type: 'string' },
             },
-            dataset: { type: 'array', items: inputField },
+            required: ['inputFields'],
           },
-          required: ['fields'],
         },
-      ],
-    },
-    ParentRunFacet: {
-      allOf: [
-        { $ref: '#/$defs/BaseFacet' },
-        {
+        dataset: { type: 'array', items: inputField },
+      },
+      ['fields'],
+    ),
+    ParentRunFacet: facet(
+      'BaseFacet',
+      {
+        run: {
           type: 'object',
-          properties: {
-            run: {
-              type: 'object',
-              properties: { runId: { type: 'string', format: 'uuid' } },
-              required: ['runId'],
-            },
-            job: {
-              type: 'object',
-              properties: { namespace: { type: 'string' }, name: { type: 'string' } },
-              required: ['namespace', 'name'],
-            },
-          },
-          required: ['run', 'job'],
+          properties: { runId: { type: 'string', format: 'uuid' } },
+          required: ['runId'],
         },
-      ],
-    },
-    NominalTimeRunFacet: {
-      allOf: [
-        { $ref: '#/$defs/BaseFacet' },
-        {
+        job: {
           type: 'object',
-          properties: {
-            nominalStartTime: { type: 'string', format: 'date-time' },
-            nominalEndTime: { type: 'string', format: 'date-time' },
-          },
-          required: ['nominalStartTime'],
+          properties: { namespace: { type: 'string' }, name: { type: 'string' } },
+          required: ['namespace', 'name'],
         },
-      ],
-    },
-    ErrorMessageRunFacet: {
-      allOf: [
-        { $ref: '#/$defs/BaseFacet' },
-        {
-          type: 'object',
-          properties: {
-            message: { type: 'string' },
-            programmingLanguage: { type: 'string' },
-            stackTrace: { type: 'string' },
-          },
-          required: ['message', 'programmingLanguage'],
-        },
-      ],
-    },
-    JobTypeJobFacet: {
-      allOf: [
-        { $ref: '#/$defs/BaseFacet' },
-        {
-          type: 'object',
-          properties: {
-            processingType: { type: 'string' },
-            integration: { type: 'string' },
-            jobType: { type: 'string' },
-          },
-          required: ['processingType', 'integration'],
-        },
-      ],
-    },
+      },
+      ['run', 'job'],
+    ),
+    NominalTimeRunFacet: facet(
+      'BaseFacet',
+      {
+        nominalStartTime: { type: 'string', format: 'date-time' },
+        nominalEndTime: { type: 'string', format: 'date-time' },
+      },
+      ['nominalStartTime'],
+    ),
+    ErrorMessageRunFacet: facet(
+      'BaseFacet',
+      {
+        message: { type: 'string' },
+        programmingLanguage: { type: 'string' },
+        stackTrace: { type: 'string' },
+      },
+      ['message', 'programmingLanguage'],
+    ),
+    JobTypeJobFacet: facet(
+      'BaseFacet',
+      {
+        processingType: { type: 'string' },
+        integration: { type: 'string' },
+        jobType: { type: 'string' },
+      },
+      ['processingType', 'integration'],
+    ),
   },
 } as const;

@@ -43,6 +43,10 @@ function positiveInt(v: string): number {
   return n;
 }
 
+function buildOptions(paths: string[], o: CatalogFlags) {
+  return { paths, mode: o.mode, configPath: o.config, now: o.at ? instant(o.at) : undefined, jobs: o.jobs };
+}
+
 /** Errors from a thrown EtlError, printed like every command prints them. */
 function failed(e: unknown, json?: boolean): number {
   if (!(e instanceof EtlError)) throw e;
@@ -56,12 +60,7 @@ async function build(paths: string[], o: CatalogFlags): Promise<number> {
   const { writeCatalogSite } = await import('../catalog/site/write.js');
   const { resolve } = await import('node:path');
   try {
-    const r = await buildCatalog({
-      paths,
-      mode: o.mode,
-      configPath: o.config,
-      now: o.at ? instant(o.at) : undefined,
-    });
+    const r = await buildCatalog(buildOptions(paths, o));
     if (!r.catalog) {
       reportDiagnostics(r.diagnostics, { json: o.json, sources: r.sources });
       return ExitCode.FAILURE;
@@ -95,12 +94,7 @@ async function build(paths: string[], o: CatalogFlags): Promise<number> {
 async function check(paths: string[], o: CatalogFlags): Promise<number> {
   const { buildCatalog } = await import('../catalog/build.js');
   try {
-    const r = await buildCatalog({
-      paths,
-      mode: o.mode,
-      configPath: o.config,
-      now: o.at ? instant(o.at) : undefined,
-    });
+    const r = await buildCatalog(buildOptions(paths, o));
     const sorted = sortDiagnostics(r.diagnostics);
     const ok = !sorted.some((d) => d.severity === 'error');
     if (o.json) {
