@@ -1,4 +1,5 @@
 -- Example table for pipelines/qa_examples.yaml: a composite primary key.
+-- etlctl: owner=data-quality description="Order lines used by the QA examples" tags=qa
 CREATE TABLE analytics.qa_order_items (
   order_id INTEGER NOT NULL,
   line_no INTEGER NOT NULL,

@@ -6,7 +6,14 @@ import { publishTestAlerts } from './alerts.js';
 import type { AwsCommandOptions } from './command.js';
 import { clientsFor, loadAwsConfig } from './command.js';
 import type { DatabaseAction } from './database.js';
-import { databaseStatements, executeOnRedshift, loadTableDefinitions, redshiftTarget } from './database.js';
+import {
+  databaseStatements,
+  ddlTarget,
+  executeLocally,
+  executeOnRedshift,
+  loadTableDefinitions,
+  localStatements,
+} from './database.js';
 
 export async function alertsTestOnAws(opts: AwsCommandOptions & { now?: Date }): Promise<TopicResult[]> {
   const config = loadAwsConfig(opts);
@@ -25,7 +32,7 @@ export interface DatabaseCommandOptions extends AwsCommandOptions {
   action: DatabaseAction;
   files: string[];
   execute?: boolean;
-  /** Named redshift connection from the config. */
+  /** Named database from the config (default: defaults.warehouse). */
   connection?: string;
   pollMs?: number;
   /** Called with the statements before they run (--execute), so they show while the Data API works. */
@@ -41,6 +48,8 @@ export interface DatabaseCommandResult {
   location?: string;
   batches?: number;
   ran?: number;
+  /** Local --execute: how the Redshift DDL was adapted for the local database, one line each. */
+  translations?: string[];
   /** Problems in the table definition files (nothing ran when one is an error). */
   diagnostics: Diagnostic[];
   sources: Map<string, string>;
@@ -58,7 +67,26 @@ export async function databaseCommand(opts: DatabaseCommandOptions): Promise<Dat
   if (hasErrors(loaded.diagnostics)) return { ...base, statements: [] };
   const statements = databaseStatements(opts.action, loaded.tables, config.permissions);
   if (!opts.execute) return { ...base, statements };
-  const target = redshiftTarget(config, opts.connection);
+  // Local modes run the DDL where `pipeline activate` loads data (src/aws/database.ts, issue 16).
+  const where = await ddlTarget(config, opts.connection);
+  if (where.kind === 'local') {
+    const { driverKindOf, redactUrl } = await import('../local/drivers/index.js');
+    const local = await localStatements(opts.action, loaded.tables, driverKindOf(where.local.url));
+    if (opts.action !== 'drop' && config.permissions.length > 0)
+      local.notes.push('grants (database.permissions) are for Redshift and were not run');
+    opts.onStatements?.(local.statements);
+    const res = await executeLocally(where.local, local.statements);
+    return {
+      ...base,
+      statements: local.statements,
+      executed: true,
+      connection: where.local.name,
+      location: redactUrl(where.local.url),
+      ran: res.statements,
+      translations: local.notes,
+    };
+  }
+  const target = where.redshift;
   const clients = clientsFor(config);
   try {
     opts.onStatements?.(statements);

@@ -98,7 +98,12 @@ export function databaseStatements(
   permissions: readonly Permission[],
 ): string[] {
   const ordered = orderTables(tables);
-  const create = ordered.flatMap((t) => [t.sql.trim().replace(/;+\s*$/, ''), ...grants(t, permissions)]);
+  // COMMENT ON statements in the file put its descriptions into the database with the table.
+  const create = ordered.flatMap((t) => [
+    t.sql.trim().replace(/;+\s*$/, ''),
+    ...t.comments,
+    ...grants(t, permissions),
+  ]);
   const drop = [...ordered].reverse().map(dropStatement);
   switch (action) {
     case 'create':
@@ -178,6 +183,26 @@ export function redshiftTarget(config: ResolvedConfig, name?: string): RedshiftT
   };
 }
 
+/** Where a Data API statement runs: database, cluster or serverless workgroup, and the credentials. */
+function connectionParams(target: RedshiftTarget): {
+  Database: string;
+  ClusterIdentifier?: string;
+  WorkgroupName?: string;
+  SecretArn?: string;
+  DbUser?: string;
+} {
+  return {
+    Database: target.database,
+    ...(target.clusterId ? { ClusterIdentifier: target.clusterId } : {}),
+    ...(target.workgroupName ? { WorkgroupName: target.workgroupName } : {}),
+    ...(target.secretArn
+      ? { SecretArn: target.secretArn }
+      : target.clusterId && target.user
+        ? { DbUser: target.user }
+        : {}),
+  };
+}
+
 /** The Data API allows at most 40 statements per batch. */
 const BATCH_LIMIT = 40;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -205,14 +230,7 @@ export async function executeOnRedshift(
       rsd.send(
         new BatchExecuteStatementCommand({
           Sqls: sqls,
-          Database: target.database,
-          ...(target.clusterId ? { ClusterIdentifier: target.clusterId } : {}),
-          ...(target.workgroupName ? { WorkgroupName: target.workgroupName } : {}),
-          ...(target.secretArn
-            ? { SecretArn: target.secretArn }
-            : target.clusterId && target.user
-              ? { DbUser: target.user }
-              : {}),
+          ...connectionParams(target),
           StatementName: 'etlctl database',
         }),
       ),
@@ -248,4 +266,201 @@ export async function executeOnRedshift(
     }
   }
   return { batches, statements: statements.length };
+}
+
+// ---- local databases (issue 16) --------------------------------------------------------------
+//
+// `database create|drop|recreate --execute` runs where `pipeline activate` would load the data:
+// for a mode whose target is local, or a connection with a `url:` for the mode, that is the
+// connection's local database (PostgreSQL, MySQL/MariaDB, or the embedded PGlite database under
+// the state directory); for AWS modes it is Redshift through the Data API, as before.
+
+export interface LocalTarget {
+  name: string;
+  url: string;
+  seedSql?: string;
+}
+
+export type DdlTarget =
+  { kind: 'redshift'; redshift: RedshiftTarget } | { kind: 'local'; local: LocalTarget };
+
+export async function ddlTarget(
+  config: ResolvedConfig,
+  name?: string,
+  cwd = process.cwd(),
+): Promise<DdlTarget> {
+  const chosen =
+    name ??
+    config.defaults.warehouse ??
+    (() => {
+      const rs = Object.entries(config.databases).filter(([, d]) => d.engine === 'redshift');
+      return rs.length === 1 ? rs[0][0] : undefined;
+    })();
+  const db = chosen ? config.databases[chosen] : undefined;
+  if (!chosen || !db || !(config.target === 'local' || db.url))
+    return { kind: 'redshift', redshift: redshiftTarget(config, name) };
+  const { localDatabaseUrl } = await import('../local/drivers/index.js');
+  const { withPassword } = await import('../local/connections.js');
+  const { readFileSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  const stateDir = resolve(cwd, process.env.ETLCTL_STATE_DIR_OVERRIDE || config.local.stateDir);
+  let seedSql: string | undefined;
+  if (db.seed && !db.url) {
+    try {
+      seedSql = readFileSync(db.seed, 'utf8');
+    } catch {
+      // The engine reports an unreadable seed when it runs; DDL does not need it.
+    }
+  }
+  return {
+    kind: 'local',
+    local: {
+      name: chosen,
+      url: db.url ? withPassword(db.url, db, config) : localDatabaseUrl(stateDir, chosen),
+      ...(seedSql ? { seedSql } : {}),
+    },
+  };
+}
+
+/**
+ * MySQL has no COMMENT ON: the descriptions of a table's COMMENT ON statements go inline into its
+ * CREATE TABLE instead (`col TYPE … COMMENT '…'`, `) COMMENT='…'`).
+ */
+export function withInlineComments(t: TableDef): string {
+  const { columns, table } = t.commentOn;
+  if (t.isView || (Object.keys(columns).length === 0 && table === undefined)) return t.sql;
+  const reparsed = parseTableDefinition(t.sql, '').table;
+  if (!reparsed || reparsed.columnsEnd === undefined) return t.sql;
+  const str = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  const edits: [number, string][] = [];
+  for (const c of reparsed.columns)
+    if (columns[c.name] !== undefined) edits.push([c.span.end, ` COMMENT ${str(columns[c.name])}`]);
+  if (table !== undefined) edits.push([reparsed.columnsEnd, ` COMMENT=${str(table)}`]);
+  let sql = t.sql;
+  for (const [at, text] of edits.sort((a, b) => b[0] - a[0])) sql = sql.slice(0, at) + text + sql.slice(at);
+  return sql;
+}
+
+/** The statements for an action on a local database, in the target's SQL, and what was translated. */
+export async function localStatements(
+  action: DatabaseAction,
+  tables: readonly TableDef[],
+  kind: 'postgres' | 'pglite' | 'mysql',
+): Promise<{ statements: string[]; notes: string[] }> {
+  if (action === 'grant')
+    throw new EtlError(
+      diag(
+        'ETL3630',
+        'GRANT statements from database.permissions are for Redshift; a local database has no such groups',
+        {
+          hint: 'run `etlctl database grant --execute` with a mode whose target is aws',
+        },
+      ),
+      ExitCode.USAGE,
+    );
+  const { translateScript } = await import('../local/translate.js');
+  const ordered = orderTables(tables);
+  const notes: string[] = [];
+  const drop = [...ordered].reverse().map(dropStatement);
+  const create: string[] = [];
+  for (const t of ordered) {
+    if (kind === 'mysql' && t.schema) create.push(`CREATE DATABASE IF NOT EXISTS ${t.schema}`);
+    const script = kind === 'mysql' ? withInlineComments(t) : [t.sql, ...t.comments].join(';\n');
+    const res = translateScript(script, kind, { source: t.fullName });
+    notes.push(...res.translations);
+    for (const a of res.actions) if (a.kind === 'sql') create.push(a.sql.trim());
+  }
+  const statements = action === 'create' ? create : action === 'drop' ? drop : [...drop, ...create];
+  return { statements, notes };
+}
+
+/** Run statements in order, in one transaction where the engine allows DDL in one (not MySQL). */
+export async function executeLocally(
+  target: LocalTarget,
+  statements: readonly string[],
+): Promise<{ statements: number }> {
+  const { openDriver } = await import('../local/drivers/index.js');
+  const driver = await openDriver(target.url, { seedSql: target.seedSql });
+  try {
+    const run = async (d: typeof driver) => {
+      for (const s of statements) await d.exec(s);
+    };
+    if (driver.kind === 'mysql') await run(driver);
+    else await driver.transaction(run);
+  } finally {
+    await driver.close();
+  }
+  return { statements: statements.length };
+}
+
+export type RedshiftRow = Record<string, string | number | boolean | null>;
+
+/** One query through the Redshift Data API (ExecuteStatement, DescribeStatement, GetStatementResult). */
+export async function queryOnRedshift(
+  clients: AwsClients,
+  target: RedshiftTarget,
+  sql: string,
+  parameters: Record<string, string>,
+  opts: ExecuteOptions = {},
+): Promise<RedshiftRow[]> {
+  const { ExecuteStatementCommand, DescribeStatementCommand, GetStatementResultCommand } =
+    await import('@aws-sdk/client-redshift-data');
+  const rsd = await clients.redshiftData();
+  const started = await awsCall('Redshift ExecuteStatement', () =>
+    rsd.send(
+      new ExecuteStatementCommand({
+        Sql: sql,
+        Parameters: Object.entries(parameters).map(([name, value]) => ({ name, value })),
+        ...connectionParams(target),
+        StatementName: 'etlctl database diff',
+      }),
+    ),
+  );
+  const id = started.Id ?? '';
+  const deadline = Date.now() + (opts.timeoutMs ?? 5 * 60_000);
+  let pollMs = opts.pollMs ?? 250;
+  for (;;) {
+    const st = await awsCall('Redshift DescribeStatement', () =>
+      rsd.send(new DescribeStatementCommand({ Id: id })),
+    );
+    if (st.Status === 'FINISHED') break;
+    if (st.Status === 'FAILED' || st.Status === 'ABORTED')
+      throw new EtlError(
+        diag('ETL3624', `Redshift query failed: ${(st.Error ?? st.Status).split('\n')[0]}`),
+        ExitCode.FAILURE,
+      );
+    if (Date.now() > deadline)
+      throw new EtlError(
+        // The same code as a DDL statement that outlives the wait: one meaning, exit 3.
+        diag('ETL8126', `Redshift query ${id} still ${st.Status} after the timeout`),
+        ExitCode.ENVIRONMENT,
+      );
+    await sleep(pollMs);
+    pollMs = Math.min(pollMs * 2, 2000);
+  }
+  const rows: RedshiftRow[] = [];
+  let token: string | undefined;
+  do {
+    const page = await awsCall('Redshift GetStatementResult', () =>
+      rsd.send(new GetStatementResultCommand({ Id: id, ...(token ? { NextToken: token } : {}) })),
+    );
+    const names = (page.ColumnMetadata ?? []).map((c) => (c.label ?? c.name ?? '').toLowerCase());
+    for (const rec of page.Records ?? [])
+      rows.push(
+        Object.fromEntries(
+          rec.map((f, k) => [
+            names[k],
+            f.isNull
+              ? null
+              : (f.stringValue ??
+                (f.longValue !== undefined ? Number(f.longValue) : undefined) ??
+                f.doubleValue ??
+                f.booleanValue ??
+                null),
+          ]),
+        ),
+      );
+    token = page.NextToken;
+  } while (token);
+  return rows;
 }

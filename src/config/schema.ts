@@ -247,6 +247,49 @@ export const CONFIG_SCHEMA = {
       },
     },
   },
+  // Read, with positions and their own rules, by src/catalog/settings.ts (ETL3510/ETL3511).
+  catalog: {
+    kind: 'section',
+    doc: '`etlctl catalog build|check`: owners, tags and PII rules',
+    keys: {
+      default_owner: { type: 'string', doc: 'owner of tables whose pipeline names none (`meta.owner`)' },
+      tags: {
+        type: 'string-list',
+        doc: 'the tag vocabulary pipelines may use in `meta.tags` (absent: any tag)',
+        example: ['core', 'finance'],
+      },
+      pii_patterns: {
+        type: 'string-list',
+        doc:
+          'regular expressions of column names that must declare a PII level ' +
+          '(default: e-mail, phone, names, addresses, birth dates, national ids, card numbers, IP addresses, passwords)',
+        example: ['email', 'phone'],
+      },
+    },
+  },
+  lineage: {
+    kind: 'section',
+    doc: 'OpenLineage run events from local runs (a file and/or an HTTP endpoint; neither: off)',
+    keys: {
+      file: {
+        type: 'string',
+        doc: 'NDJSON file the events are appended to (relative to the current directory)',
+        example: '.etlctl/lineage.ndjson',
+      },
+      url: {
+        type: 'string',
+        doc: 'HTTP endpoint the events are POSTed to (http:// or https://)',
+        example: 'http://localhost:5000/api/v1/lineage',
+      },
+      namespace: { type: 'string', doc: 'job namespace of the events (default: etlctl)' },
+      timeout: { type: 'any', doc: 'per HTTP request: a duration (5s, 2000ms) or milliseconds (default: 5s)' },
+      queue_size: {
+        type: 'number',
+        doc: 'events waiting for the endpoint before the oldest are dropped (default: 1000)',
+      },
+      api_key: { type: 'secret', doc: 'API key for the endpoint as ${env:VARIABLE} or ${file:key}' },
+    },
+  },
   bootstrap: { type: 'step-lists', doc: 'pipeline-level bootstrap steps ({ec2: [...], emr: [...]})' },
   teardown: { type: 'any', doc: 'the step run after every other step' },
 } as const satisfies Readonly<Record<string, NodeSpec>>;

@@ -2,7 +2,8 @@
  * `etlctl pipeline activate` / `definition run` for local targets: run the due instances of
  * definitions the front end (src/front.ts) compiled and checked, in the foreground, and register
  * scheduled pipelines for `etlctl agent`. Prints nothing: the engine's events go to the reporter
- * the CLI passes, and the summaries are returned.
+ * the CLI passes (wrapped by the OpenLineage emitter when the config has `lineage:`), and the
+ * summaries are returned.
  *
  * Re-activation (documented in the README): a one-time pipeline whose last run ended runs again
  * as a new run (making the data idempotent is the pipeline's job — loads are atomic); a run that
@@ -16,6 +17,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { Definition } from '../definition/model.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { EtlError, ExitCode } from '../diagnostics/index.js';
+import type { LineageRun } from '../catalog/emitter.js';
 import type { Reporter, RunSummary } from './engine.js';
 import { runDefinition } from './engine.js';
 import { openStateStore } from './state/open.js';
@@ -117,7 +119,16 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunResult>
   const result: LocalRunResult = { runs: [], diagnostics: [], exitCode: ExitCode.OK, stopped: false };
   for (const d of opts.pipelines) {
     let summary: RunSummary;
+    // OpenLineage events when the config has `lineage:`: the emitter wraps the command's reporter.
+    let lineage: LineageRun | undefined;
     try {
+      lineage = (await import('../catalog/emitter.js')).withLineage(
+        opts.reporter(d.name),
+        d.definition,
+        opts.config,
+        d.name,
+        opts.cwd,
+      );
       summary = await runDefinition(d.definition, {
         config: opts.config,
         stateDir: opts.stateDir,
@@ -133,11 +144,12 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunResult>
         mode: opts.mode,
         configPath: opts.config.file,
         sourceFile: d.file,
-        reporter: opts.reporter(d.name),
+        reporter: lineage.reporter,
         signal: opts.signal,
         graceMs: 0,
       });
     } catch (e) {
+      await lineage?.close();
       if (!(e instanceof EtlError)) throw e;
       const found = e.diagnostics.map((x) => ({ ...x, file: x.file ?? d.file }));
       result.diagnostics.push(...found);
@@ -148,6 +160,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunResult>
     const attempts = await attemptsOf(opts.stateDir, summary);
     result.runs.push({ summary, attempts });
     opts.onRunEnd?.(summary, attempts);
+    await lineage.close(summary);
     result.exitCode = Math.max(result.exitCode, summary.exitCode);
     if (opts.signal?.aborted) {
       result.stopped = true;

@@ -103,7 +103,16 @@ export async function runAgent(opts: AgentOptions): Promise<AgentResult> {
                 cwd: row.cwd ?? undefined,
               })
             : baseConfig;
-        const summary = await runDefinition(fromFileJson(JSON.parse(json)), {
+        const def = fromFileJson(JSON.parse(json));
+        // OpenLineage events when the config has `lineage:`: the emitter wraps the command's reporter.
+        const lineage = (await import('../catalog/emitter.js')).withLineage(
+          opts.reporter(name),
+          def,
+          config,
+          name,
+          row.cwd ?? undefined,
+        );
+        const summary = await runDefinition(def, {
           config,
           stateDir,
           pipelineName: name,
@@ -115,18 +124,22 @@ export async function runAgent(opts: AgentOptions): Promise<AgentResult> {
           mode: row.mode ?? undefined,
           configPath: row.config_path ?? undefined,
           sourceFile: row.source_file ?? undefined,
-          reporter: opts.reporter(name),
+          reporter: lineage.reporter,
           signal: stop,
           graceMs: (opts.graceSeconds ?? 30) * 1000,
           // The backfill was confirmed when the pipeline was activated.
           confirmBackfill: async () => true,
           store,
+        }).catch(async (e: unknown) => {
+          await lineage.close();
+          throw e;
         });
         if (!summary.nothingToDo) {
           result.runs++;
           if (summary.exitCode !== ExitCode.OK) result.failedRuns++;
           opts.onEvent({ kind: 'agent-run', pipeline: name, summary, unfinished: [...unfinished(summary)] });
         }
+        await lineage.close(summary);
         nextDue.set(name, summary.nextDue?.getTime() ?? Infinity);
       } catch (e) {
         if (!(e instanceof EtlError)) throw e;

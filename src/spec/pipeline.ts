@@ -71,6 +71,25 @@ export const PIPELINE_SCHEMA: JsonSchema = {
     },
     teardown: { type: 'object' },
     tags: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    // Catalog metadata (issue 16): read by `etlctl catalog`, never by the compiler.
+    meta: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        owner: { type: 'string', minLength: 1 },
+        description: { type: 'string' },
+        tags: { type: 'array', items: { type: 'string', minLength: 1 } },
+        sla: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['ready_by'],
+          properties: {
+            ready_by: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' },
+            timezone: { type: 'string', minLength: 1 },
+          },
+        },
+      },
+    },
     variables: {},
     steps: { type: 'array', minItems: 1, items: { type: 'object' } },
   },

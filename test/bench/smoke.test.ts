@@ -56,6 +56,7 @@ describe('benchmark suite (smoke)', () => {
       'visualize',
       'copy',
       'upsert',
+      'catalog',
     ]);
     for (const [name, s] of Object.entries(results.scenarios)) {
       if (s.skipped) {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAws, awsTestEnv } from '../aws/fake-aws.js';
 import { startS3 } from '../aws/s3-server.js';
 import type { TestS3 } from '../aws/s3-server.js';
+import { PG_DB, PG_URL } from '../db.js';
 import { BAD_PIPELINE, DOWN_CONFIG, DOWN_PIPELINE, ondemand, sh } from './fixtures.js';
 import { etlctlInProcess } from './inprocess.js';
 
@@ -440,6 +441,67 @@ describe('--json of every command: one document, valid against src/cli/schemas',
         await withoutRegion(() => json('database create', ['database', 'create', ...tables, ...noRegion], 3)),
       ),
     ).toEqual(['ETL6002']);
+  });
+
+  it('catalog build and catalog check', async () => {
+    const built = await json('catalog build', ['catalog', 'build', '-o', 'out/catalog'], 0);
+    expect(built.result).toMatchObject({
+      pipelines: 8,
+      problems: 0,
+      index: join(dir, 'out/catalog/index.html'),
+    });
+    expect(readFileSync(join(dir, 'out/catalog/catalog.json'), 'utf8')).toContain('"catalogVersion"');
+    expect(codes(await json('catalog build', ['catalog', 'build', 'bad.yaml', '-o', 'out/c2'], 1))).toContain(
+      'ETL1007',
+    );
+    expect(codes(await json('catalog build', ['catalog', 'build', '--jobs', '0'], 2))).toEqual(['ETL8111']);
+    expect(codes(await json('catalog build', ['catalog', 'build', '-o', 'a-file/site'], 3))).toEqual([
+      'ETL3512',
+    ]);
+    const checked = await json('catalog check', ['catalog', 'check'], 0);
+    expect(checked.result).toMatchObject({ built: true });
+    expect((checked.result as { pipelines: unknown[] }).pipelines).toHaveLength(8);
+    await json('catalog check', ['catalog', 'check', 'bad.yaml'], 1);
+    expect(codes(await json('catalog check', ['catalog', 'check', '--at', 'soon'], 2))).toEqual(['ETL8002']);
+  });
+
+  it('database generate and database diff (a local database: create --execute runs there)', async () => {
+    const table = 'json_schema_cli.customers';
+    writeFileSync(join(dir, 'fields.csv'), `table,column,type,nullable,key\n${table},id,integer,no,yes\n`);
+    writeFileSync(join(dir, 'bad-fields.csv'), `table,column,type\n${table},id,intgr\n`);
+    writeFileSync(
+      join(dir, 'pg.yaml'),
+      `target: local\ndatabases:\n  wh:\n    engine: postgres\n    database: ${PG_DB}\n    url: ${PG_URL}\n`,
+    );
+    const sql = await json(
+      'database generate',
+      ['database', 'generate', 'fields.csv', '--dialect', 'postgres'],
+      0,
+    );
+    expect((sql.result as { sql: string }).sql).toMatch(/CREATE TABLE json_schema_cli\.customers/);
+    const written = await json(
+      'database generate',
+      ['database', 'generate', 'fields.csv', '--dialect', 'postgres', '-o', 'out/ddl'],
+      0,
+    );
+    const file = join(dir, 'out/ddl', `${table}.sql`);
+    expect(written.result).toMatchObject({ sql: null, tables: [{ table, file }] });
+    await json('database generate', ['database', 'generate', 'bad-fields.csv'], 1);
+    expect(codes(await json('database generate', ['database', 'generate', 'nope.csv'], 2))).toEqual([
+      'ETL3600',
+    ]);
+
+    const pg = ['-c', 'pg.yaml', '--connection', 'wh'];
+    await json('database drop', ['database', 'drop', file, ...pg, '--execute'], 0);
+    const missing = await json('database diff', ['database', 'diff', file, ...pg], 1);
+    expect(missing.result).toMatchObject({ same: false, differences: [{ kind: 'missing_table' }] });
+    const created = await json('database create', ['database', 'create', file, ...pg, '--execute'], 0);
+    expect(created.result).toMatchObject({ executed: true, connection: 'wh' });
+    expect(await json('database diff', ['database', 'diff', file, ...pg], 0)).toMatchObject({
+      result: { same: true, statements: [] },
+    });
+    await json('database diff', ['database', 'diff', file, '-c', 'down.yaml', '--connection', 'down'], 3);
+    await json('database drop', ['database', 'drop', file, ...pg, '--execute'], 0);
   });
 
   it('task qa-check and task wait-for-pipelines', async () => {

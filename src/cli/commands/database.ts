@@ -1,6 +1,7 @@
 /**
  * `etlctl database create|drop|recreate|grant`: DDL from table definition files in dependency
- * order; --execute runs it through the Redshift Data API. One command in four verbs.
+ * order; --execute runs it on the mode's local database (target local, or a connection with a
+ * url), else through the Redshift Data API. One command in four verbs.
  */
 import type { Command } from 'commander';
 import type { DatabaseAction } from '../../aws/database.js';
@@ -28,13 +29,13 @@ export function register(program: Command): void {
     withCommonOptions(
       databaseGroup(program)
         .command(action)
-        .description(`${description}; --execute runs them on Redshift`)
+        .description(`${description}; --execute runs them`)
         .argument('<table_definitions...>', 'CREATE TABLE / CREATE VIEW .sql files')
-        .option('-e, --execute', 'run the statements on Redshift through the Redshift Data API')
         .option(
-          '--connection <name>',
-          'named redshift database from the config (default: defaults.warehouse)',
-        ),
+          '-e, --execute',
+          "run the statements: on the mode's local database (target local, or a connection url), else on Redshift through the Data API",
+        )
+        .option('--connection <name>', 'named database from the config (default: defaults.warehouse)'),
     ).action((files: string[], flags: Flags) =>
       runCommand(
         flags,
@@ -59,6 +60,7 @@ export function register(program: Command): void {
             location: r.location,
             batches: r.batches,
             ran: r.ran,
+            ...(r.translations ? { translations: r.translations } : {}),
           };
           return outcome(result, r.diagnostics, undefined, r.sources);
         },

@@ -10,7 +10,17 @@ export const configGroup = (p: Command): Command => group(p, 'config', 'inspect 
 export const alertsGroup = (p: Command): Command =>
   group(p, 'alerts', 'failure, warning and lateness alerts');
 export const databaseGroup = (p: Command): Command =>
-  group(p, 'database', 'DDL from table definition files (Redshift)');
+  group(
+    p,
+    'database',
+    'DDL from table definition files: create, drop, grant; generate from field definitions; diff against the live table',
+  );
+export const catalogGroup = (p: Command): Command =>
+  group(
+    p,
+    'catalog',
+    'data catalog: tables, columns, PII levels, owners, lineage and freshness from the pipeline files',
+  );
 export const taskGroup = (p: Command): Command =>
   group(
     p,

@@ -38,7 +38,15 @@ const BY_NAME: [string, CommandFile[]][] = [
   ],
   ['config', [() => import('./config-explain.js')]],
   ['alerts', [() => import('./alerts-test.js')]],
-  ['database', [() => import('./database.js')]],
+  [
+    'database',
+    [
+      () => import('./database.js'),
+      () => import('./database-generate.js'),
+      () => import('./database-diff.js'),
+    ],
+  ],
+  ['catalog', [() => import('./catalog-build.js'), () => import('./catalog-check.js')]],
   ['agent', [() => import('./agent.js')]],
   ['task', [() => import('./task-qa-check.js'), () => import('./task-wait-for-pipelines.js')]],
   ['explain', [() => import('./explain.js')]],

@@ -11,6 +11,8 @@ export interface DatabaseResult {
   location?: string;
   batches?: number;
   ran?: number;
+  /** Local --execute: how the Redshift DDL was adapted for the local database. */
+  translations?: string[];
 }
 
 export function printScript(io: Io, statements: readonly string[]): void {
@@ -27,6 +29,12 @@ export const databaseView: View<DatabaseResult> = {
     const r = o.result!;
     if (o.exitCode !== 0) return;
     if (!r.executed) printScript(io, r.statements);
-    else io.out(`-- ran ${r.ran} statement${r.ran === 1 ? '' : 's'} on ${r.connection} (${r.location})`);
+    else
+      io.out(
+        [
+          `-- ran ${r.ran} statement${r.ran === 1 ? '' : 's'} on ${r.connection} (${r.location})`,
+          ...(r.translations ?? []).map((n) => `-- ${n}`),
+        ].join('\n'),
+      );
   },
 };
