@@ -87,6 +87,7 @@ export async function runCopyActivity(ctx: ActivityContext): Promise<ActivityRes
       }
     } finally {
       off();
+      source.destroy();
     }
     ctx.log(`${who}: loaded ${rows} rows from ${s3.uri} into ${table}`);
   } else if (isS3Node(input) && isS3Node(output)) {
@@ -142,6 +143,8 @@ export async function runCopyActivity(ctx: ActivityContext): Promise<ActivityRes
         rows = loaded;
       } finally {
         off();
+        // The load failed first: the extract writing into the pipe stops too.
+        pipe.destroy();
       }
     }
     ctx.log(`${who}: copied ${rows} rows from ${src.table} to ${dst.table}`);

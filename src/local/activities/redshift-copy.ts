@@ -108,5 +108,7 @@ export async function runRedshiftCopyActivity(ctx: ActivityContext): Promise<Act
     return { rowsMoved: rows };
   } finally {
     off();
+    // Not read to the end (the load failed first): stop the handoff or the S3 reads behind it.
+    source.destroy();
   }
 }

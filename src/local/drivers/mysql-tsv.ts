@@ -10,6 +10,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
+import { ConnectionLost } from './common.js';
 
 const MAX_PAYLOAD = 0xffffff;
 
@@ -85,6 +86,9 @@ export function queryToTsv(socket: Socket, sql: string, out: Writable): Promise<
 
     const restore = () => {
       socket.removeListener('data', onData);
+      socket.removeListener('close', onSocketGone);
+      socket.removeListener('end', onSocketGone);
+      socket.removeListener('error', onSocketError);
       out.removeListener('error', onOutError);
       out.removeListener('close', onOutClose);
       for (const l of saved) socket.on('data', l);
@@ -100,6 +104,16 @@ export function queryToTsv(socket: Socket, sql: string, out: Writable): Promise<
     const onOutError = (e: Error) => {
       socket.destroy();
       done(new ConnectionSpoiled(e.message));
+    };
+    // The server ended the session mid-result (KILL, restart, network): without these the
+    // promise would wait for 'data' that never comes.
+    let socketError: Error | undefined;
+    const onSocketError = (e: Error) => {
+      socketError = e;
+    };
+    const onSocketGone = () => {
+      const why = socketError ? `: ${socketError.message}` : '';
+      done(new ConnectionLost(`the server closed the connection before the extract finished${why}`));
     };
     const onOutClose = () => {
       if (!finished) onOutError(new Error('the destination closed before the extract finished'));
@@ -215,6 +229,10 @@ export function queryToTsv(socket: Socket, sql: string, out: Writable): Promise<
     out.on('error', onOutError);
     out.on('close', onOutClose);
     socket.on('data', onData);
+    socket.on('error', onSocketError);
+    socket.on('end', onSocketGone);
+    socket.on('close', onSocketGone);
+    if (socket.destroyed) return onSocketGone();
     writeComQuery(socket, sql);
   });
 }
