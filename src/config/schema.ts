@@ -314,6 +314,8 @@ export const PROCESS_ENV = [
   'NO_TEMPLATE_CACHE',
   'WORKER_ID',
   'GRAPH_FONT',
+  // Fault injection for the engine's fault tests (src/local/faults.ts).
+  'FAULT',
 ];
 
 export const ENV_PREFIX = 'ETLCTL_';
