@@ -156,8 +156,15 @@ async function prepare(c: RunContext): Promise<Prepared> {
     }
   }
   // Only now (backfill accepted) does the agent take the pipeline over.
-  if (opts.markActive && !schedules.oneTime && pipelineRow.active !== 1)
-    await store.setActive(pipeline, true);
+  if (opts.markActive && !schedules.oneTime && pipelineRow.active !== 1) {
+    // `definition run` asks first (issue 13); `pipeline activate` registers, as documented.
+    if (!opts.confirmRegister || (await opts.confirmRegister())) await store.setActive(pipeline, true);
+    else
+      c.reporter.event({
+        kind: 'note',
+        message: `${pipeline} is scheduled but not registered with the agent: later periods run on the next \`definition run\` (or pass --register)`,
+      });
+  }
   return { pipelineRow, schedules, plan };
 }
 

@@ -225,7 +225,14 @@ describe('etlctl agent', () => {
       }),
     ]);
     // Activating with a horizon before the start registers the pipeline without running anything.
-    const reg = etlctl(dir, ['definition', 'run', 'scheduled.json', '--until', '2000-01-01T00:00:00Z']);
+    const reg = etlctl(dir, [
+      'definition',
+      'run',
+      'scheduled.json',
+      '--until',
+      '2000-01-01T00:00:00Z',
+      '--register',
+    ]);
     expect(reg.code).toBe(0);
     expect(existsSync(out)).toBe(false);
 
