@@ -314,6 +314,9 @@ export const PROCESS_ENV = [
   'NO_TEMPLATE_CACHE',
   'WORKER_ID',
   'GRAPH_FONT',
+  // Who run actions are recorded as, and the `etlctl ui` token for non-loopback hosts (issue 14).
+  'ACTOR',
+  'UI_TOKEN',
 ];
 
 export const ENV_PREFIX = 'ETLCTL_';

@@ -25,6 +25,13 @@ const BY_NAME: [string, CommandFile[]][] = [
       () => import('./pipeline-deactivate.js'),
       () => import('./pipeline-delete.js'),
       () => import('./pipeline-history.js'),
+      // Run actions (issue 14): the same verbs as `etlctl ui`.
+      () => import('./pipeline-rerun.js'),
+      () => import('./pipeline-backfill.js'),
+      () => import('./pipeline-pause.js'),
+      () => import('./pipeline-resume.js'),
+      () => import('./pipeline-acknowledge.js'),
+      () => import('./pipeline-actions.js'),
     ],
   ],
   [
