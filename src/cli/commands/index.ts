@@ -55,6 +55,7 @@ const BY_NAME: [string, CommandFile[]][] = [
   ],
   ['catalog', [() => import('./catalog-build.js'), () => import('./catalog-check.js')]],
   ['agent', [() => import('./agent.js')]],
+  ['ui', [() => import('./ui.js')]],
   ['task', [() => import('./task-qa-check.js'), () => import('./task-wait-for-pipelines.js')]],
   ['explain', [() => import('./explain.js')]],
 ];

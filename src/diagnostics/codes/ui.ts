@@ -64,4 +64,32 @@ export const UI_CODES: CodeTable = {
       'Running a pipeline from the state store (`--now`, or the UI after an action) uses the definition ' +
       'recorded at its last activation. Activate the pipeline again to record one.',
   },
+  ETL7710: {
+    severity: 'error',
+    category: 'usage',
+    summary: 'etlctl ui cannot listen on the address',
+    explain:
+      'The port is taken or the host is not an address of this machine. Pick another `--port` (0 lets the ' +
+      'system choose) or `--host`.',
+    exit: 3,
+  },
+  ETL7711: {
+    severity: 'error',
+    category: 'usage',
+    summary: 'etlctl ui on a non-loopback address needs a token',
+    explain:
+      'Bound to 127.0.0.1 (the default) only this machine can reach the UI. On any other `--host` every ' +
+      'request must carry a token: set `ETLCTL_UI_TOKEN` (at least 16 characters), or let etlctl make one ' +
+      'and print it once at start. Open the printed URL (it carries the token once and sets a cookie).',
+    exit: 2,
+  },
+  ETL7712: {
+    severity: 'error',
+    category: 'usage',
+    summary: 'etlctl ui has no local state store to show',
+    explain:
+      'The UI shows the state store of the mode (`local.state_dir`). Nothing was ever activated with this ' +
+      'mode, so there is nothing to show yet: run `etlctl pipeline activate FILE -m MODE` first.',
+    exit: 2,
+  },
 };
