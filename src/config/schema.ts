@@ -335,6 +335,9 @@ export const PROCESS_ENV = [
   'GRAPH_FONT',
   // Fault injection for the engine's fault tests (src/local/faults.ts).
   'FAULT',
+  // Who run actions are recorded as, and the `etlctl ui` token for non-loopback hosts (issue 14).
+  'ACTOR',
+  'UI_TOKEN',
 ];
 
 export const ENV_PREFIX = 'ETLCTL_';
