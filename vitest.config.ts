@@ -16,6 +16,8 @@ export default defineConfig({
     // Builds dist/ once when it is missing or older than the sources (e2e tests run the built CLI),
     // and creates the test databases.
     globalSetup: ['test/global-setup.ts'],
+    // TEST_STATE_STORE=postgres: the engine suite on the PostgreSQL state store (issue 15).
+    setupFiles: process.env.TEST_STATE_STORE === 'postgres' ? ['test/state-pg-setup.ts'] : [],
     // Integration tests share two real database servers; each test file uses its own schema/table names.
     fileParallelism: true,
     projects: (['unit', 'integration', 'e2e', 'bench'] as const).map((name) => ({

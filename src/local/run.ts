@@ -69,7 +69,7 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
   const problems = runnableProblems(graph, activities, pipeline);
   if (problems.length > 0) throw new EtlError(problems);
 
-  const store = opts.store ?? (await openStateStore({ stateDir }));
+  const store = opts.store ?? (await openStateStore({ stateDir, url: opts.config.local?.stateUrl }));
   try {
     const c: RunContext = {
       def,

@@ -58,7 +58,8 @@ describe('etlctl definition run / pipeline history (local engine)', () => {
     writeDef(dir, 'resume', [
       { id: 'Default', name: 'Default', scheduleType: 'ondemand' },
       sh('A', `echo A >> ${data}`),
-      sh('B', `touch ${marker}; sleep 2; echo B >> ${data}`, { dependsOn: { ref: 'A' } }),
+      // Long enough for the next run to start and stop it, also on a loaded machine or a remote store.
+      sh('B', `touch ${marker}; sleep 5; echo B >> ${data}`, { dependsOn: { ref: 'A' } }),
       sh('C', `echo C >> ${data}`, { dependsOn: { ref: 'B' } }),
     ]);
     const child = spawn(process.execPath, [bin, 'definition', 'run', 'resume.json'], {
