@@ -6,7 +6,7 @@
  * 'error' event, the target keeps what it had, and the state store says FAILED.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileObjectJson } from '../../src/definition/json.js';
@@ -109,6 +109,15 @@ function configFor(srcUrl: string, warehouseUrl = PG_URL) {
   };
 }
 
+/** Every file under the run's local S3 (temp files included): a failed extract leaves none. */
+function s3Files(stateDir: string): string[] {
+  const root = join(stateDir, 's3');
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
 async function storedStatuses(stateDir: string, pipeline: string): Promise<string[]> {
   const store = await openStateStore({ stateDir });
   try {
@@ -178,6 +187,7 @@ describe.each([true, false])('local engine failure paths (overlap %s)', (overlap
     expect(summary.instances[0]).toMatchObject({ objectId: 'Extract', status: 'FAILED' });
     expect(summary.instances[0].error).toMatch(/^ETL7400: MySQL: the connection was lost/);
     expect(await targetCount()).toBe(2);
+    expect(s3Files(stateDir)).toEqual([]);
     expect((await storedStatuses(stateDir, name)).join()).not.toMatch(/RUNNING/);
   });
 
@@ -191,6 +201,7 @@ describe.each([true, false])('local engine failure paths (overlap %s)', (overlap
     expect(summary.instances[0]).toMatchObject({ objectId: 'Extract', status: 'FAILED' });
     expect(summary.instances[0].error).toMatch(/^ETL7400: PostgreSQL: the connection was lost/);
     expect(await targetCount()).toBe(2);
+    expect(s3Files(stateDir)).toEqual([]);
     expect((await storedStatuses(stateDir, name)).join()).not.toMatch(/RUNNING/);
   });
 
