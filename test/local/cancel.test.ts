@@ -263,3 +263,30 @@ describe('Ctrl-C cancels the running statement', () => {
     },
   );
 });
+
+describe('ConnectionPool.lease().cancel', () => {
+  it('cancels every server session of the attempt, reports a failed cancel, and refuses new sessions', async () => {
+    const { ConnectionPool } = await import('../../src/local/connections.js');
+    const cancelled: string[] = [];
+    const fake = (name: string, fails: boolean) =>
+      ({
+        displayUrl: `postgres://${name}`,
+        cancel: async () => {
+          cancelled.push(name);
+          if (fails) throw new Error('connection refused');
+        },
+        close: async () => undefined,
+      }) as unknown as Driver;
+    const pool = new ConnectionPool(async (c) => fake(c.name, c.name === 'b'));
+    const lease = pool.lease();
+    await lease.connect({ name: 'a', url: 'postgres://a', embedded: false });
+    await lease.connect({ name: 'b', url: 'postgres://b', embedded: false });
+    const failures = await lease.cancel(new Error('attempt timed out after 3 seconds'));
+    expect(cancelled.sort()).toEqual(['a', 'b']);
+    expect(failures).toEqual(['postgres://b: connection refused']);
+    await expect(lease.connect({ name: 'c', url: 'postgres://c', embedded: false })).rejects.toThrow(
+      /attempt timed out/,
+    );
+    await lease.release();
+  });
+});
