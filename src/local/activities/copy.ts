@@ -95,6 +95,7 @@ export async function runCopyActivity(ctx: ActivityContext): Promise<ActivityRes
         });
       } finally {
         off();
+        source.destroy();
       }
     });
     ctx.log(`${who}: loaded ${rows} rows from ${s3.uri} into ${table}`);
@@ -157,6 +158,8 @@ export async function runCopyActivity(ctx: ActivityContext): Promise<ActivityRes
           return loaded;
         } finally {
           off();
+          // The load failed first: the extract writing into the pipe stops too.
+          pipe.destroy();
         }
       });
     }

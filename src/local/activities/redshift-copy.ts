@@ -109,6 +109,8 @@ export async function runRedshiftCopyActivity(ctx: ActivityContext): Promise<Act
       });
     } finally {
       off();
+      // Not read to the end (the load failed first): stop the handoff or the S3 reads behind it.
+      source.destroy();
     }
   });
   ctx.log(`${who}: loaded ${rows} rows from ${s3.uri} into ${table} (${mode})`);
