@@ -14,7 +14,9 @@ import type { ResolvedConfig } from './config/types.js';
 import type { Definition } from './definition/model.js';
 import type { Diagnostic } from './diagnostics/index.js';
 import { diag, EtlError, ExitCode, hasErrors, sortDiagnostics } from './diagnostics/index.js';
-import { jsonErrorPosition, objectLineIndex } from './definition/json-lines.js';
+import { objectLineIndex } from './definition/json-lines.js';
+import type { ParsedJson } from './definition/json-scan.js';
+import { locateFindings, parseDefinitionText, readWithin, tooLarge } from './definition/json-scan.js';
 
 export interface FrontOptions {
   mode?: string;
@@ -89,36 +91,37 @@ function readDefinitionJson(
   now: Date,
   sources: Map<string, string>,
 ): CheckedPipeline {
-  const text = readFileSync(file, 'utf8');
-  sources.set(display, text);
+  const read = readWithin(file);
   const fallbackName = basename(display, extname(display));
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const d = diag('ETL4001', `not valid JSON: ${message}`, {
-      file: display,
-      ...jsonErrorPosition(text, message),
-      hint: 'definition files are strict JSON (no comments, no trailing commas)',
-    });
-    return { file: display, kind: 'json', name: fallbackName, diagnostics: [d], ok: false, runnable: false };
-  }
-  return checkJson(check, json, text, display, fallbackName, opts, now);
+  const failed = (d: Diagnostic): CheckedPipeline => ({
+    file: display,
+    kind: 'json',
+    name: fallbackName,
+    diagnostics: [d],
+    ok: false,
+    runnable: false,
+  });
+  if ('bytes' in read) return failed(tooLarge(display, read.bytes));
+  const text = read.text;
+  sources.set(display, text);
+  // Size, nesting and syntax (with the error's own position) before JSON.parse: issue 12.
+  const parsed = parseDefinitionText(text, display, { syntax: 'ETL4001' });
+  if (parsed.json === undefined) return failed(parsed.diagnostics[0]);
+  return checkJson(check, parsed, text, display, fallbackName, opts, now);
 }
 
 type CheckJson = (typeof import('./definition/check.js'))['checkDefinitionJson'];
 
 function checkJson(
   check: CheckJson,
-  json: unknown,
+  parsed: ParsedJson,
   text: string,
   display: string,
   fallbackName: string,
   opts: FrontOptions,
   now: Date,
 ): CheckedPipeline {
-  const checked = check(json, display, { now, maxObjects: opts.maxObjects });
+  const checked = check(parsed.json, display, { now, maxObjects: opts.maxObjects });
   let diagnostics = checked.diagnostics;
   // A definition that could not be read keeps every finding: they say why.
   if (opts.definitions === 'run' && checked.definition)
@@ -129,6 +132,7 @@ function checkJson(
     const at = lineOf(d.objectId);
     return at === undefined ? d : { ...d, file: d.file ?? display, ...at };
   });
+  diagnostics = locateFindings(diagnostics, parsed, display);
   const definition = checked.definition;
   const name = definition?.meta?.pipelineName ?? fallbackName;
   const ok = definition !== undefined && !hasErrors(diagnostics);
