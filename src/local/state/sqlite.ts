@@ -287,6 +287,20 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
+  async forgetPipeline(name: string): Promise<{ runs: number; instances: number; attempts: number }> {
+    return this.writeOne('forget a pipeline', () => {
+      const attempts = this.sql(
+        'DELETE FROM attempts WHERE instance_id IN (SELECT id FROM instances WHERE pipeline = ?)',
+      ).run(name).changes;
+      this.sql('DELETE FROM actions WHERE pipeline = ?').run(name);
+      const instances = this.sql('DELETE FROM instances WHERE pipeline = ?').run(name).changes;
+      const runs = this.sql('DELETE FROM runs WHERE pipeline = ?').run(name).changes;
+      this.sql('DELETE FROM definitions WHERE pipeline = ?').run(name);
+      this.sql('DELETE FROM pipelines WHERE name = ?').run(name);
+      return { runs, instances, attempts };
+    });
+  }
+
   // ---- runs -----------------------------------------------------------------------------------
 
   private runningRuns(pipeline: string): RunRow[] {

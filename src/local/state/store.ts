@@ -290,6 +290,11 @@ export interface StateStore {
   saveDefinition(name: string, json: string, info: DefinitionInfo): Promise<PipelineRow>;
   definitionJson(name: string, version: number): Promise<string | undefined>;
   setActive(name: string, active: boolean): Promise<void>;
+  /**
+   * Forget a pipeline (`etlctl pipeline clear`): its definitions, runs, instances, attempts and
+   * actions; returns how many rows of each went. Optional so other stores can add it later.
+   */
+  forgetPipeline?(name: string): Promise<{ runs: number; instances: number; attempts: number }>;
 
   /** A run of this pipeline by another worker that is still alive (pid on this host, else lease). */
   liveRun(pipeline: string, self?: WorkerRef): Promise<RunRow | undefined>;
