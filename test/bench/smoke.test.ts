@@ -53,6 +53,7 @@ describe('benchmark suite (smoke)', () => {
       'startup',
       'compile',
       'checker',
+      'checker-scale',
       'visualize',
       'copy',
       'upsert',
