@@ -330,6 +330,21 @@ export interface StateStore {
   recordAction(action: NewAction): Promise<ActionRow>;
   actions(filter?: ActionFilter): Promise<ActionRow[]>;
   grid(query: GridQuery): Promise<GridCell[]>;
+
+  // Retention (issue 17, src/retention/): optional, so another store can add it later.
+  /**
+   * Finished attempts that ended before `before` and are not their instance's latest, and ended
+   * runs no instance or kept attempt refers to: what `attempt_history` retention may delete.
+   */
+  oldHistory?(before: string): Promise<{ attempts: HistoryRow[]; runs: HistoryRow[] }>;
+  /** Deletes those attempts and runs (ids from oldHistory) in one transaction. */
+  deleteHistory?(attemptIds: number[], runIds: number[]): Promise<void>;
+}
+
+export interface HistoryRow {
+  id: number;
+  pipeline: string;
+  ended_at: string;
 }
 
 export function isoNow(): string {
