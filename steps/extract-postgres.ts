@@ -4,6 +4,7 @@
  */
 import { postgresConnection } from './connections.js';
 import { compileSqlExtract } from './extract-rds.js';
+import { SOURCE_DEFINITION_PARAM, TRANSFORMS_PARAM } from './pii-common.js';
 import type { StepPlugin } from './types.js';
 
 const plugin: StepPlugin = {
@@ -18,6 +19,8 @@ const plugin: StepPlugin = {
         type: 'string',
         description: 'Postgres connection name (default: the only Postgres connection in the config)',
       },
+      transforms: TRANSFORMS_PARAM,
+      table_definition: SOURCE_DEFINITION_PARAM,
     },
   },
   exactlyOne: [['table', 'sql']],

@@ -6,6 +6,7 @@
 import { ref } from '../src/definition/model.js';
 import type { StepContext } from '../src/compile/context.js';
 import type { DatabaseConfig } from '../src/config/types.js';
+import { emitCopyTask, SOURCE_DEFINITION_PARAM, stepTransforms, TRANSFORMS_PARAM } from './pii-common.js';
 import { sqlNameParam } from './sql-names.js';
 import { checkSingleStatement } from './sql-text.js';
 import type { StepOutput, StepPlugin } from './types.js';
@@ -25,7 +26,10 @@ export function compileSqlExtract(ctx: StepContext, opts: SqlExtractOptions): St
   });
   const sql = ctx.str('sql');
   const oneStatement = sql === undefined || checkSingleStatement(ctx, 'sql', sql);
-  if (!opts.source || name === null || !oneStatement) return undefined;
+  const sourceDef =
+    ctx.str('table_definition') !== undefined ? ctx.tableDefinition('table_definition') : undefined;
+  const transforms = stepTransforms(ctx, sourceDef);
+  if (!opts.source || name === null || !oneStatement || transforms === null) return undefined;
   const table = name?.sql;
   const query = (sql ?? `SELECT * FROM ${table}`).trim().replace(/;\s*$/, '');
   const input = ctx.add('Source', {
@@ -37,6 +41,27 @@ export function compileSqlExtract(ctx: StepContext, opts: SqlExtractOptions): St
   });
   const outputPath = ctx.str('output_path') ?? ctx.dataPath('output');
   const splits = opts.splits ?? 1;
+  if (transforms) {
+    if (splits > 1) {
+      ctx.error(
+        'ETL3708',
+        'transforms cannot be combined with splits',
+        ['splits'],
+        'drop `splits:` from this step',
+      );
+      return undefined;
+    }
+    const output = ctx.s3Node('Output', { path: outputPath, directory: true, format: 'tsv' });
+    emitCopyTask(ctx, {
+      connection: opts.source.db?.name ?? opts.source.id,
+      query,
+      outputPath,
+      transforms,
+      input,
+      output,
+    });
+    return { output };
+  }
   if (splits <= 1) {
     const output = ctx.s3Node('Output', { path: outputPath, directory: true, format: 'tsv' });
     ctx.activity('Extract', 'CopyActivity', { input: ref(input), output: ref(output) });
@@ -71,6 +96,8 @@ const plugin: StepPlugin = {
         type: 'string',
         description: 'database name on that host, when it differs from the connection',
       },
+      transforms: TRANSFORMS_PARAM,
+      table_definition: SOURCE_DEFINITION_PARAM,
       splits: {
         type: 'integer',
         minimum: 1,

@@ -92,6 +92,8 @@ export function readKey(spec: KeySpec, raw: unknown, dotted: string, ctx: ReadCo
       return typeof raw === 'boolean' || Number.isNaN(n) ? wrong('a number') : n;
     }
     case 'boolean': {
+      // Not given at all (a database entry without the key): its default, not "on".
+      if (raw === undefined) return spec.default;
       const b = bool(raw);
       if (b !== undefined) return b;
       const key = dotted.split('.').pop() ?? dotted;

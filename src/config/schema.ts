@@ -195,6 +195,10 @@ export const CONFIG_SCHEMA = {
       // Redshift Data API (etlctl database --execute): a Secrets Manager secret or a serverless workgroup.
       secret_arn: { type: 'string', doc: 'Secrets Manager secret for the Redshift Data API' },
       workgroup_name: { type: 'string', doc: 'Redshift Serverless workgroup for the Redshift Data API' },
+      restricted: {
+        type: 'boolean',
+        doc: 'holds personal data by design: pii/sensitive columns may land here untransformed (README "Personal data")',
+      },
     },
   },
   local: {
@@ -315,6 +319,37 @@ export const CONFIG_SCHEMA = {
         doc: 'events waiting for the endpoint before the oldest are dropped (default: 1000)',
       },
       api_key: { type: 'secret', doc: 'API key for the endpoint as ${env:VARIABLE} or ${file:key}' },
+    },
+  },
+  // Personal data (issue 17): read by src/transforms/settings.ts.
+  transforms: {
+    kind: 'section',
+    doc: 'column transforms on the data path: keys, PII-level policy, token vault (README "Personal data")',
+    keys: {
+      keys: {
+        type: 'string-map',
+        doc: 'transform keys by id, each a secret reference (${env:VAR} or ${file:key}); 64 hex digits = raw key',
+        example: { k2026: '${env:ETL_PII_KEY_2026}' },
+      },
+      default_key: { type: 'string', doc: 'key id hmac_sha256 and encrypt use when a transform names none' },
+      policy: {
+        type: 'string-map',
+        doc: 'transform applied to columns of a PII level that no step transform covers',
+        example: { pii: 'hmac_sha256', sensitive: 'drop' },
+      },
+      vault_schema: { type: 'string', default: 'pii_vault', doc: 'schema of the tokenize mapping tables' },
+    },
+  },
+  retention: {
+    kind: 'section',
+    doc: 'how long staging data, logs and history are kept (`etlctl clean`, the agent janitor)',
+    keys: {
+      staging_s3: { type: 'string', doc: 'age of staging S3 data (local S3 folder) before it is deleted', example: '7d' },
+      staging_tables: { type: 'string', doc: 'age of staging tables (etlctl_stage_*) before they are dropped' },
+      step_logs: { type: 'string', doc: 'age of attempt log files before they are deleted', example: '30d' },
+      attempt_history: { type: 'string', doc: 'age of finished runs in the state store before they are deleted' },
+      alert_logs: { type: 'string', doc: 'age of local alert log lines before they are deleted' },
+      disk_warn_percent: { type: 'number', doc: 'alert (a warning) when the disk of the state directory is fuller than this percentage' },
     },
   },
   bootstrap: { type: 'step-lists', doc: 'pipeline-level bootstrap steps ({ec2: [...], emr: [...]})' },

@@ -151,7 +151,10 @@ export async function runAgent(opts: AgentOptions): Promise<AgentResult> {
       }
     };
 
+    // Retention (issue 17): the janitor cleans up as the agent goes.
+    const tidy = (await import('../retention/janitor.js')).janitor(baseConfig, stateDir, store);
     while (!stop.aborted) {
+      await tidy.tick();
       const now = Date.now();
       for (const p of await store.pipelines()) {
         if (!p.active || inFlight.has(p.name)) continue;

@@ -22,6 +22,8 @@ export interface S3EndpointConfig {
   region?: string;
   forcePathStyle?: boolean;
   accessKeyId?: string;
+  /** Use the SDK's default credential chain (an EC2 instance role) instead of the local fallback. */
+  defaultCredentials?: boolean;
   secretAccessKey?: string;
 }
 
@@ -238,10 +240,12 @@ class EndpointS3 implements LocalS3 {
         // S3-compatible servers rarely understand flexible checksums with trailers.
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
-        credentials: {
-          accessKeyId: this.cfg.accessKeyId ?? process.env.AWS_ACCESS_KEY_ID ?? 'local',
-          secretAccessKey: this.cfg.secretAccessKey ?? process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-        },
+        credentials: this.cfg.defaultCredentials
+          ? undefined
+          : {
+              accessKeyId: this.cfg.accessKeyId ?? process.env.AWS_ACCESS_KEY_ID ?? 'local',
+              secretAccessKey: this.cfg.secretAccessKey ?? process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+            },
       }),
     }));
     return this.clientPromise;

@@ -27,3 +27,5 @@ export const taskGroup = (p: Command): Command =>
     'task',
     'helpers that pipeline steps run on the worker (QA checks, pipeline dependencies); not for direct use',
   );
+export const transformsGroup = (p: Command): Command =>
+  group(p, 'transforms', 'column transforms on the data path (personal data): decrypt encrypted values');

@@ -58,7 +58,16 @@ const BY_NAME: [string, CommandFile[]][] = [
   ['catalog', [() => import('./catalog-build.js'), () => import('./catalog-check.js')]],
   ['agent', [() => import('./agent.js')]],
   ['ui', [() => import('./ui.js')]],
-  ['task', [() => import('./task-qa-check.js'), () => import('./task-wait-for-pipelines.js')]],
+  [
+    'task',
+    [
+      () => import('./task-qa-check.js'),
+      () => import('./task-wait-for-pipelines.js'),
+      () => import('./task-copy.js'),
+    ],
+  ],
+  ['transforms', [() => import('./transforms-decrypt.js')]],
+  ['clean', [() => import('./clean.js')]],
   ['explain', [() => import('./explain.js')]],
   ['schema', [() => import('./schema.js')]],
   ['completion', [() => import('./completion.js')]],

@@ -142,7 +142,7 @@ export class ProgressPrinter implements Reporter {
           (s.nextDue ? ` (next one due ${s.nextDue.toISOString()})` : ''),
       );
     }
-    for (const t of s.translations) this.io.out(`  translated: ${t}`);
+    for (const t of s.translations) this.io.out(t.startsWith('transform ') ? `  ${t}` : `  translated: ${t}`);
     const blocked = s.instances.filter((i) => i.status === 'WAITING_ON_DEPENDENCIES' && !s.interrupted);
     for (const b of blocked)
       this.io.out(

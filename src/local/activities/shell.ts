@@ -26,6 +26,8 @@ export interface ShellExtras {
 
 export type ShellContext = ActivityContext & ShellExtras;
 
+const TRANSFORM_LINE = 'ETLCTL-TRANSFORM ';
+
 function strings(obj: PipelineObject, key: string): string[] {
   return fieldValues(obj, key).filter((v): v is string => typeof v === 'string');
 }
@@ -190,6 +192,9 @@ function runProcess(argv: string[], env: Record<string, string>, ctx: ShellConte
         buf += chunk;
         let nl: number;
         while ((nl = buf.indexOf('\n')) >= 0) {
+          // `etlctl task copy` names each column transform it applied: the run report lists them.
+          if (tag === '' && buf.startsWith(TRANSFORM_LINE))
+            ctx.translations.push(`transform ${buf.slice(TRANSFORM_LINE.length, nl)}`);
           ctx.log(tag + buf.slice(0, nl));
           buf = buf.slice(nl + 1);
         }

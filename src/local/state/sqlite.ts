@@ -26,6 +26,7 @@ import type {
   GridCell,
   GridCount,
   GridQuery,
+  HistoryRow,
   InstanceRow,
   InstanceStatus,
   InstanceUpdate,
@@ -701,6 +702,42 @@ export class SqliteStateStore implements StateStore {
          GROUP BY 1, 2, 3, 4`,
       ).all({ from: q.from, to: q.to }) as (Omit<GridCount, 'acknowledged'> & { acknowledged: number })[];
       return rows.map((r) => ({ ...r, acknowledged: r.acknowledged === 1 }));
+    });
+  }
+
+  // ------------------------------------------------------------------ retention (issue 17)
+
+  async oldHistory(before: string): Promise<{ attempts: HistoryRow[]; runs: HistoryRow[] }> {
+    return this.read('list old history', () => {
+      // An instance's latest attempt stays: status views and `pipeline history` show it.
+      const attempts = this.sql(
+        `SELECT a.id, i.pipeline, a.ended_at FROM attempts a JOIN instances i ON i.id = a.instance_id
+         WHERE a.ended_at IS NOT NULL AND a.ended_at < ? AND a.status <> 'RUNNING'
+           AND a.id <> (SELECT MAX(b.id) FROM attempts b WHERE b.instance_id = a.instance_id)
+         ORDER BY a.id`,
+      ).all(before) as HistoryRow[];
+      const gone = new Set(attempts.map((a) => a.id));
+      const runs = (
+        this.sql(
+          `SELECT r.id, r.pipeline, r.ended_at FROM runs r
+           WHERE r.ended_at IS NOT NULL AND r.ended_at < ? AND r.status <> 'RUNNING'
+             AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.run_id = r.id)
+             AND r.id <> (SELECT MAX(x.id) FROM runs x WHERE x.pipeline = r.pipeline)
+           ORDER BY r.id`,
+        ).all(before) as HistoryRow[]
+      ).filter((r) =>
+        (this.sql('SELECT id FROM attempts WHERE run_id = ?').all(r.id) as { id: number }[]).every((a) =>
+          gone.has(a.id),
+        ),
+      );
+      return { attempts, runs };
+    });
+  }
+
+  async deleteHistory(attemptIds: number[], runIds: number[]): Promise<void> {
+    await this.write('delete old history', () => {
+      for (const id of attemptIds) this.sql('DELETE FROM attempts WHERE id = ?').run(id);
+      for (const id of runIds) this.sql("DELETE FROM runs WHERE id = ? AND status <> 'RUNNING'").run(id);
     });
   }
 }

@@ -341,6 +341,15 @@ export interface StateStore {
    * `grid()` rows itself.
    */
   gridCounts?(query: Pick<GridQuery, 'from' | 'to'>): Promise<GridCount[]>;
+
+  // Retention (issue 17, src/retention/): optional, so another store can add it later.
+  /**
+   * Finished attempts that ended before `before` and are not their instance's latest, and ended
+   * runs no instance or kept attempt refers to: what `attempt_history` retention may delete.
+   */
+  oldHistory?(before: string): Promise<{ attempts: HistoryRow[]; runs: HistoryRow[] }>;
+  /** Deletes those attempts and runs (ids from oldHistory) in one transaction. */
+  deleteHistory?(attemptIds: number[], runIds: number[]): Promise<void>;
 }
 
 /** One group of `gridCounts`: how many instances of a pipeline on a day have this status. */
@@ -351,6 +360,12 @@ export interface GridCount {
   status: InstanceStatus;
   acknowledged: boolean;
   count: number;
+}
+
+export interface HistoryRow {
+  id: number;
+  pipeline: string;
+  ended_at: string;
 }
 
 export function isoNow(): string {

@@ -1,0 +1,133 @@
+/**
+ * Retention (issue 17): `etlctl clean --dry-run` lists exactly what `etlctl clean` then deletes,
+ * every deletion goes to the audit log, and nothing of a resumable run is deleted.
+ */
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers.js';
+
+const config = `retention:
+  staging_s3: 1d
+  step_logs: 1d
+  alert_logs: 1d
+  attempt_history: 1d
+`;
+
+// The second step needs the first one's S3 data, and succeeds only when CLEAN_IT_PASS is set.
+const pipeline = (name: string) => `name: ${name}
+frequency: one-time
+steps:
+  - step_type: transform
+    name: produce
+    no_input: true
+    command: printf '1\\ta\\n' > $OUTPUT1_STAGING_DIR/part-00000
+  - step_type: transform
+    name: after
+    command: test -s $INPUT1_STAGING_DIR/part-00000 && test -n "$CLEAN_IT_PASS" && cp $INPUT1_STAGING_DIR/part-00000 $OUTPUT1_STAGING_DIR/
+`;
+
+function files(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((e) => {
+    const p = join(dir, e);
+    return statSync(p).isDirectory() ? files(p) : [p];
+  });
+}
+
+interface Item {
+  kind: string;
+  id: string;
+  pipeline?: string;
+}
+
+function json(
+  dir: string,
+  args: string[],
+): { result: { plan: { items: Item[]; kept: { pipeline: string }[] }; deleted: Item[] } } {
+  const r = runCli([...args, '--json'], { cwd: dir });
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as ReturnType<typeof json>;
+}
+
+describe('etlctl clean', () => {
+  it('deletes exactly what --dry-run listed, audits each deletion, and keeps what a resumable run needs', () => {
+    const dir = tempDir('etlctl-clean-');
+    mkdirSync(join(dir, 'config'));
+    writeFileSync(join(dir, 'config/etlctl.yaml'), config);
+    writeFileSync(join(dir, 'done.yaml'), pipeline('done_p'));
+    writeFileSync(join(dir, 'broken.yaml'), pipeline('broken_p'));
+    const done = runCli(['pipeline', 'activate', 'done.yaml'], { cwd: dir, env: { CLEAN_IT_PASS: '1' } });
+    expect(done.code, done.stdout + done.stderr).toBe(0);
+    expect(runCli(['pipeline', 'activate', 'broken.yaml'], { cwd: dir }).code).toBe(1);
+    const state = join(dir, '.etlctl');
+    // Age everything by three days (the alert log by its lines' times).
+    const old = new Date(Date.now() - 3 * 86_400_000);
+    for (const f of [...files(join(state, 's3')), ...files(join(state, 'logs'))]) utimesSync(f, old, old);
+    writeFileSync(
+      join(state, 'alerts.ndjson'),
+      [
+        JSON.stringify({
+          time: old.toISOString(),
+          pipeline: 'done_p',
+          event: 'failure',
+          alarm: 'A',
+          object: 'x',
+        }),
+        JSON.stringify({
+          time: new Date().toISOString(),
+          pipeline: 'done_p',
+          event: 'failure',
+          alarm: 'B',
+          object: 'y',
+        }),
+      ].join('\n') + '\n',
+    );
+    const brokenFiles = [...files(join(state, 's3')), ...files(join(state, 'logs'))].filter((f) =>
+      f.includes('broken_p'),
+    );
+    expect(brokenFiles.length).toBeGreaterThan(0);
+
+    const dry = json(dir, ['clean', '--dry-run']).result;
+    const listed = dry.plan.items.map((i) => `${i.kind} ${i.id}`).sort();
+    expect(listed.some((l) => l.startsWith('staging_s3 '))).toBe(true);
+    expect(listed.some((l) => l.startsWith('step_log '))).toBe(true);
+    expect(listed).toContain('alert alerts.ndjson:1');
+    expect(dry.plan.items.filter((i) => i.pipeline === 'broken_p')).toEqual([]);
+    expect(dry.plan.kept.map((k) => k.pipeline)).toEqual(['broken_p']);
+    // The dry run deleted nothing.
+    expect(files(join(state, 's3')).length).toBeGreaterThan(0);
+
+    const real = json(dir, ['clean']).result;
+    expect(real.deleted.map((i) => `${i.kind} ${i.id}`).sort()).toEqual(listed);
+    for (const f of brokenFiles) expect(existsSync(f), f).toBe(true);
+    const audit = readFileSync(join(state, 'audit.ndjson'), 'utf8').trim().split('\n');
+    expect(
+      audit
+        .map((l) => JSON.parse(l) as Item)
+        .map((i) => `${i.kind} ${i.id}`)
+        .sort(),
+    ).toEqual(listed);
+    expect(readFileSync(join(state, 'alerts.ndjson'), 'utf8')).toContain('"alarm":"B"');
+    expect(readFileSync(join(state, 'alerts.ndjson'), 'utf8')).not.toContain('"alarm":"A"');
+    // The resumable run resumes from the kept data (its second step reads it), and once finished
+    // its old data is no longer kept.
+    const resumed = runCli(['pipeline', 'activate', 'broken.yaml'], {
+      cwd: dir,
+      env: { CLEAN_IT_PASS: '1' },
+    });
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    const after = json(dir, ['clean', '--dry-run', '--older-than', '2d']).result.plan;
+    expect(after.kept).toEqual([]);
+    expect(after.items.length).toBeGreaterThan(0);
+    expect(after.items.every((i) => i.pipeline === 'broken_p')).toBe(true);
+  });
+});
