@@ -13,8 +13,8 @@ import { formatMs, hasGnuTime, interleaved } from './lib/measure.mjs';
 import { serversUp } from './lib/data.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ALL = ['startup', 'compile', 'checker', 'visualize', 'copy', 'upsert', 'catalog'];
-const DATA = new Set(['copy', 'upsert']);
+const ALL = ['startup', 'compile', 'checker', 'visualize', 'copy', 'upsert', 'catalog', 'agents'];
+const DATA = new Set(['copy', 'upsert', 'agents']);
 
 const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options])
 

@@ -57,10 +57,11 @@ describe('benchmark suite (smoke)', () => {
       'copy',
       'upsert',
       'catalog',
+      'agents',
     ]);
     for (const [name, s] of Object.entries(results.scenarios)) {
       if (s.skipped) {
-        expect(['copy', 'upsert']).toContain(name);
+        expect(['copy', 'upsert', 'agents']).toContain(name);
         continue;
       }
       expect(s.error, name).toBeUndefined();

@@ -25,6 +25,7 @@ const BY_NAME: [string, CommandFile[]][] = [
       () => import('./pipeline-deactivate.js'),
       () => import('./pipeline-delete.js'),
       () => import('./pipeline-history.js'),
+      () => import('./pipeline-wait.js'),
     ],
   ],
   [
