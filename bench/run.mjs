@@ -13,8 +13,20 @@ import { formatMs, hasGnuTime, interleaved } from './lib/measure.mjs';
 import { serversUp } from './lib/data.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ALL = ['startup', 'compile', 'checker', 'checker-scale', 'visualize', 'copy', 'upsert', 'catalog', 'ui', 'pii'];
-const DATA = new Set(['copy', 'upsert', 'pii']);
+const ALL = [
+  'startup',
+  'compile',
+  'checker',
+  'checker-scale',
+  'visualize',
+  'copy',
+  'upsert',
+  'catalog',
+  'ui',
+  'pii',
+  'agents',
+];
+const DATA = new Set(['copy', 'upsert', 'pii', 'agents']);
 
 const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options])
 

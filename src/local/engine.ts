@@ -103,6 +103,16 @@ export interface RunDefinitionOptions {
   workerId?: string;
   /** How long a claimed instance stays this worker's without a heartbeat (default 60 s). */
   leaseMs?: number;
+  /**
+   * One of many agents sharing the state store (issue 15): no exclusive run of the pipeline;
+   * instances others hold are left to them; a finished one-time pipeline does not start again;
+   * retries keep the store's failure count and retry time; no streaming between steps.
+   */
+  shared?: boolean;
+  /** Recording instances for the agents (`--enqueue`), not running them: no exclusive run. */
+  enqueue?: boolean;
+  /** The worker groups this agent serves (`--worker-group`); absent: every activity. */
+  workerGroups?: readonly string[];
 }
 
 export interface InstanceSummary extends InstanceInfo {
@@ -129,4 +139,6 @@ export interface RunSummary {
   interrupted: boolean;
   /** When the next instance falls due (scheduled pipelines), for the agent. */
   nextDue?: Date;
+  /** Shared: instances left unfinished that others hold or that wait for them (the agent looks again soon). */
+  pending?: number;
 }

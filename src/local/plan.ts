@@ -110,6 +110,10 @@ export interface PlanInput {
   rerunFailed: boolean;
   /** Replaces every retryDelay (`--retry-delay`). */
   retryDelayMs?: number;
+  /** A one-time pipeline whose instances all ended stays ended (agents; default: a new generation). */
+  keepEnded?: boolean;
+  /** Activities this worker runs (its worker groups); the others are planned but left to their agents. */
+  runsHere?: (obj: PipelineObject) => boolean;
 }
 
 export interface PlannedItem {
@@ -134,6 +138,8 @@ export interface Plan {
   toRun: number;
   /** When the next instance falls due (scheduled pipelines), for the agent. */
   nextDue?: Date;
+  /** Shared agents: instances another agent holds (set by run.ts). */
+  pending?: number;
 }
 
 function key(objectId: string, start: string): string {
@@ -145,7 +151,12 @@ export function planInstances(input: PlanInput): Plan {
   let generation = input.generation;
   let existing = input.existing;
   let newGeneration = false;
-  if (schedules.oneTime && existing.length > 0 && existing.every((r) => TERMINAL.has(r.status))) {
+  if (
+    !input.keepEnded &&
+    schedules.oneTime &&
+    existing.length > 0 &&
+    existing.every((r) => TERMINAL.has(r.status))
+  ) {
     generation += 1;
     existing = [];
     newGeneration = true;
@@ -188,7 +199,9 @@ export function planInstances(input: PlanInput): Plan {
     const retryDelayMs = input.retryDelayMs ?? graph.durationMs(a, 'retryDelay') ?? DEFAULT_RETRY_DELAY_MS;
     for (const slot of slots) {
       const row = byKey.get(key(a.id, slot.scheduledStart.toISOString()));
-      const runs = !row || (row.status !== 'FINISHED' && (!TERMINAL.has(row.status) || input.rerunFailed));
+      const runs =
+        (!row || (row.status !== 'FINISHED' && (!TERMINAL.has(row.status) || input.rerunFailed))) &&
+        (input.runsHere?.(a) ?? true);
       items.push({ obj: a, slot, row, runs, maxRetries, retryDelayMs });
     }
   }

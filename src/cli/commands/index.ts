@@ -34,6 +34,7 @@ const BY_NAME: [string, CommandFile[]][] = [
       () => import('./pipeline-acknowledge.js'),
       () => import('./pipeline-actions.js'),
       () => import('./pipeline-clear.js'),
+      () => import('./pipeline-wait.js'),
     ],
   ],
   [
