@@ -32,6 +32,8 @@ const BY_NAME: [string, CommandFile[]][] = [
       () => import('./pipeline-resume.js'),
       () => import('./pipeline-acknowledge.js'),
       () => import('./pipeline-actions.js'),
+      // Step selection (issue 18): one step alone.
+      () => import('./pipeline-run-step.js'),
     ],
   ],
   [

@@ -72,6 +72,7 @@ export async function runChecked(
       until: args.until,
       retryDelayMs: args.retryDelayMs,
       parallel: args.parallel,
+      selection: args.selection,
       mode: flags.mode,
       cwd: process.cwd(),
       confirmBackfill: async (name, periods, limit) =>
