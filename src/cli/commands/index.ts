@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 type CommandFile = () => Promise<{ register(program: Command): void }>;
 
 const BY_NAME: [string, CommandFile[]][] = [
+  ['init', [() => import('./init.js')]],
   [
     'pipeline',
     [
@@ -60,6 +61,8 @@ const BY_NAME: [string, CommandFile[]][] = [
   ['ui', [() => import('./ui.js')]],
   ['task', [() => import('./task-qa-check.js'), () => import('./task-wait-for-pipelines.js')]],
   ['explain', [() => import('./explain.js')]],
+  ['schema', [() => import('./schema.js')]],
+  ['completion', [() => import('./completion.js')]],
 ];
 
 /** The top-level command names, in help order. */
