@@ -52,33 +52,38 @@ const YEAR_MS = 366 * 86_400_000;
 export async function runStep(o: RunStepOptions): Promise<RunStepResult> {
   const at = o.date ?? new Date();
   const stateDir = o.record ? o.stateDir : join(o.stateDir, 'run-step');
-  const summary = await runDefinition(o.definition, {
-    config: o.config,
-    stateDir,
-    pipelineName: o.pipeline,
-    kind: 'definition-run',
-    rerunFailed: true,
-    selection: { steps: [o.step], alone: true, rerun: true, at },
-    // The chosen period must be due: look far enough ahead, then keep the one period (`at`).
-    until: new Date(Math.max(Date.now(), at.getTime()) + YEAR_MS),
-    markActive: false,
-    confirmBackfill: async () => true,
-    cwd: o.cwd,
-    mode: o.mode,
-    sourceFile: o.file,
-    reporter: o.reporter,
-    signal: o.signal,
-    graceMs: 0,
-  });
-  if (summary.nothingToDo || summary.runId === undefined)
-    throw new EtlError(
-      diag(
-        'ETL7708',
-        `step '${o.step}' of '${o.pipeline}' has no instance scheduled at or before ${at.toISOString()}`,
-      ),
-    );
-  const store = await openStateStore({ stateDir });
+  // Recorded: the pipeline's own store (shared when `local.state_url` says so). Else a scratch
+  // SQLite store of its own, whatever the config or environment name as the shared one.
+  const store = o.record
+    ? await openStateStore({ stateDir, url: o.config.local?.stateUrl })
+    : await (await import('./state/sqlite.js')).SqliteStateStore.open(stateDir);
   try {
+    const summary = await runDefinition(o.definition, {
+      config: o.config,
+      stateDir,
+      store,
+      pipelineName: o.pipeline,
+      kind: 'definition-run',
+      rerunFailed: true,
+      selection: { steps: [o.step], alone: true, rerun: true, at },
+      // The chosen period must be due: look far enough ahead, then keep the one period (`at`).
+      until: new Date(Math.max(Date.now(), at.getTime()) + YEAR_MS),
+      markActive: false,
+      confirmBackfill: async () => true,
+      cwd: o.cwd,
+      mode: o.mode,
+      sourceFile: o.file,
+      reporter: o.reporter,
+      signal: o.signal,
+      graceMs: 0,
+    });
+    if (summary.nothingToDo || summary.runId === undefined)
+      throw new EtlError(
+        diag(
+          'ETL7708',
+          `step '${o.step}' of '${o.pipeline}' has no instance scheduled at or before ${at.toISOString()}`,
+        ),
+      );
     const instances: RunStepResult['instances'] = [];
     for (const i of summary.instances)
       instances.push({
