@@ -60,7 +60,27 @@ export interface Reporter {
   event(e: EngineEvent): void;
 }
 
+/**
+ * Which steps a run takes (issue 18; dbt selectors, digdag `--rerun`/`--start`). Steps are YAML
+ * step names (their activities) or activity ids. Instances of other steps stay as they are and
+ * gate the chosen ones as usual (an upstream that has not finished blocks them).
+ */
+export interface StepSelection {
+  /** Only these steps (`--select A B`). */
+  steps?: string[];
+  /** This step and everything downstream of it (`--from S`); with `steps`, their union. */
+  from?: string;
+  /** Take finished instances of the chosen steps again (`--rerun`); one-time pipelines always do. */
+  rerun?: boolean;
+  /** Plan the chosen activities alone, ignoring the rest of the definition (`pipeline run-step`). */
+  alone?: boolean;
+  /** One period only: the chosen activities' latest scheduled start at or before this time. */
+  at?: Date;
+}
+
 export interface RunDefinitionOptions {
+  /** Run only some steps, or again (`--select`, `--from`, `--rerun`, `run-step`). */
+  selection?: StepSelection;
   config: EngineConfig;
   stateDir: string;
   /** Activation time (default: the clock). On-demand instances are scheduled at it. */

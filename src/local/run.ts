@@ -26,6 +26,7 @@ import type { Plan, Schedules } from './plan.js';
 import { activitiesOf, planInstances, runnableProblems, schedulesOf } from './plan.js';
 import { ReadyQueue } from './queue.js';
 import { sharedStoreProblems } from './shared.js';
+import { resolveSelection } from './select.js';
 import type { ScheduleSpec } from './schedule.js';
 import { openStateStore } from './state/open.js';
 import type { AttemptRow, PipelineRow, RunRow, StateStore, WorkerRef } from './state/store.js';
@@ -47,6 +48,8 @@ interface RunContext {
   def: Definition;
   graph: ObjectGraph;
   activities: PipelineObject[];
+  /** The activities `--select`/`--from` chose (undefined: all). */
+  selected?: ReadonlySet<string>;
   pipeline: string;
   stateDir: string;
   reporter: Reporter;
@@ -66,7 +69,10 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
   const pipeline = opts.pipelineName ?? def.meta?.pipelineName ?? 'pipeline';
   const stateDir = resolvePath(opts.stateDir);
   // Everything that makes the definition unrunnable is reported before anything runs.
-  const activities = activitiesOf(graph);
+  const every = activitiesOf(graph);
+  // `--select`/`--from` choose what runs; `run-step` (alone) plans the chosen activities only.
+  const selected = resolveSelection(def, graph, every, opts.selection);
+  const activities = opts.selection?.alone && selected ? every.filter((a) => selected.has(a.id)) : every;
   const problems = runnableProblems(graph, activities, pipeline);
   // Shared agents: data and databases every machine reaches, said before anything runs.
   if (opts.shared) problems.push(...sharedStoreProblems(opts.config, def));
@@ -78,6 +84,7 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
       def,
       graph,
       activities,
+      selected,
       pipeline,
       stateDir,
       reporter: opts.reporter ?? { event: () => undefined },
@@ -208,6 +215,9 @@ async function prepare(c: RunContext): Promise<Prepared> {
     now: c.now,
     horizon: opts.until ?? c.now,
     rerunFailed: opts.rerunFailed ?? true,
+    selected: c.selected,
+    rerun: opts.selection?.rerun,
+    at: opts.selection?.at,
     retryDelayMs: opts.retryDelayMs,
     keepEnded: opts.shared,
     runsHere: opts.workerGroups ? servedBy(c.graph, opts.workerGroups) : undefined,
@@ -287,6 +297,9 @@ function alreadyRunning(pipeline: string, live: RunRow): EtlError {
 /** Record the plan, run it, record the run's end. */
 async function execute(c: RunContext, p: Prepared): Promise<RunSummary> {
   const { store, opts, plan } = { ...c, ...p };
+  // `--rerun`: finished instances taken again are reset first (taking never undoes FINISHED).
+  const again = plan.items.filter((i) => i.runs && i.row?.status === 'FINISHED').map((i) => i.row!.id);
+  if (again.length > 0) await store.setInstanceStatus(again, 'WAITING_ON_DEPENDENCIES', { error: null });
   const recorded = await store.planRun({
     pipeline: c.pipeline,
     version: p.pipelineRow.version,

@@ -35,6 +35,8 @@ const BY_NAME: [string, CommandFile[]][] = [
       () => import('./pipeline-actions.js'),
       () => import('./pipeline-clear.js'),
       () => import('./pipeline-wait.js'),
+      // Step selection (issue 18): one step alone.
+      () => import('./pipeline-run-step.js'),
     ],
   ],
   [
