@@ -208,6 +208,22 @@ export const CONFIG_SCHEMA = {
         doc: 'run state, logs, embedded databases and local S3 (relative to the project folder)',
       },
       s3_endpoint: { type: 'string', doc: 'an S3-compatible endpoint instead of the local S3 folder' },
+      // Many agents on many machines (issue 15): a shared state store, and how activations run.
+      state_url: {
+        type: 'string',
+        doc: 'a shared state store for many agents: postgres://user@host/db (?schema=NAME, default etlctl); none: SQLite in state_dir',
+      },
+      execution: {
+        type: 'enum',
+        values: ['inline', 'agents'],
+        default: 'inline',
+        doc: 'inline: `pipeline activate` runs the instances itself; agents: it enqueues them for `etlctl agent`s',
+      },
+      shared_path: {
+        type: 'boolean',
+        default: false,
+        doc: 'state_dir is on storage every agent machine sees (a network file system), so local S3 handoffs cross machines',
+      },
       overlap_steps: {
         type: 'boolean',
         default: true,
@@ -333,6 +349,11 @@ export const PROCESS_ENV = [
   'NO_TEMPLATE_CACHE',
   'WORKER_ID',
   'GRAPH_FONT',
+  // Fault injection for the engine's fault tests (src/local/faults.ts).
+  'FAULT',
+  // Who run actions are recorded as, and the `etlctl ui` token for non-loopback hosts (issue 14).
+  'ACTOR',
+  'UI_TOKEN',
 ];
 
 export const ENV_PREFIX = 'ETLCTL_';

@@ -103,10 +103,14 @@ export function unfinished(summary: RunSummary): Set<number> {
 }
 
 /** The attempts of each instance of a run, read back from the state store. */
-async function attemptsOf(stateDir: string, summary: RunSummary): Promise<Map<number, AttemptView[]>> {
+async function attemptsOf(
+  stateDir: string,
+  summary: RunSummary,
+  url?: string,
+): Promise<Map<number, AttemptView[]>> {
   const byInstance = new Map<number, AttemptView[]>();
   if (summary.instances.length === 0) return byInstance;
-  const store = await openStateStore({ stateDir });
+  const store = await openStateStore({ stateDir, url });
   try {
     for (const i of summary.instances)
       byInstance.set(
@@ -162,7 +166,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunResult>
       opts.onRunError?.(d.name, found);
       continue;
     }
-    const attempts = await attemptsOf(opts.stateDir, summary);
+    const attempts = await attemptsOf(opts.stateDir, summary, opts.config.local.stateUrl);
     result.runs.push({ summary, attempts });
     opts.onRunEnd?.(summary, attempts);
     await lineage.close(summary);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { EtlError, diag, didYouMean } from '../diagnostics/index.js';
 import type { AttemptView } from './activate.js';
 import { attemptView } from './activate.js';
-import { openStateStore } from './state/open.js';
+import { openStateStore, stateUrlFor } from './state/open.js';
 import type { InstanceRow, PipelineRow, RunRow, StateStore } from './state/store.js';
 import { pidAlive } from './state/store.js';
 
@@ -71,12 +71,14 @@ export interface LocalHistory {
   runs: (RunView & { instances: InstanceView[] })[];
 }
 
-async function openStore(opts: LocalStatusOptions): Promise<{ stateDir: string; store?: StateStore }> {
+export async function openStore(opts: LocalStatusOptions): Promise<{ stateDir: string; store?: StateStore }> {
   const { loadConfig } = await import('../config/load.js');
   const { stateDirOf } = await import('./activate.js');
-  const stateDir = stateDirOf(loadConfig({ configPath: opts.configPath, mode: opts.mode }));
-  if (!existsSync(join(stateDir, 'state.db'))) return { stateDir };
-  return { stateDir, store: await openStateStore({ stateDir }) };
+  const config = loadConfig({ configPath: opts.configPath, mode: opts.mode });
+  const stateDir = stateDirOf(config);
+  const url = stateUrlFor(stateDir, config.local.stateUrl);
+  if (!url && !existsSync(join(stateDir, 'state.db'))) return { stateDir };
+  return { stateDir, store: await openStateStore({ stateDir, url }) };
 }
 
 function notFound(name: string, known: string[]): EtlError {
@@ -87,7 +89,7 @@ function notFound(name: string, known: string[]): EtlError {
   );
 }
 
-async function requirePipeline(store: StateStore, name: string): Promise<PipelineRow> {
+export async function requirePipeline(store: StateStore, name: string): Promise<PipelineRow> {
   const row = await store.pipeline(name);
   if (row) return row;
   throw notFound(
