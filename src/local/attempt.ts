@@ -6,9 +6,9 @@
  * scheduler (run.ts) claims the instance in the store before and records the outcome after.
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { dirname, resolve as resolvePath } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Definition, PipelineObject } from '../definition/model.js';
-import { EtlError, diag } from '../diagnostics.js';
+import { EtlError, ExitCode, diag } from '../diagnostics.js';
 import { runActivity } from './activities/index.js';
 import type { CommitIdentity } from './commits.js';
 import { CommitLedger } from './commits.js';
@@ -31,6 +31,10 @@ import type { LocalS3 } from './s3.js';
 import { createLocalS3 } from './s3.js';
 import type { AttemptStatus, InstanceUpdate, WorkerRef } from './state/store.js';
 import { materializeAssets, writeEtlctlShim } from './workspace.js';
+import type { ShellCompat } from './shell-compat.js';
+import { chooseShell, writeCompatShims } from './shell-compat.js';
+import type { S3Endpoint } from './s3-endpoint.js';
+import { startS3Endpoint } from './s3-endpoint.js';
 
 const PRECONDITION_POLL_MS = 2000;
 
@@ -64,6 +68,10 @@ export interface AttemptEnv extends AttemptSettings {
   s3: LocalS3;
   pool: ConnectionPool;
   shimDir: string;
+  /** Shell steps as Data Pipeline workers run them (shell-compat.ts). */
+  compat: ShellCompat;
+  /** The loopback S3 endpoint of this run (closed with the run), when shell steps may use `aws s3`. */
+  s3Endpoint?: S3Endpoint;
   localDatabaseUrl: (stateDir: string, name: string) => string;
   /** Writer activity id → the reader that may stream its output as it is written. */
   handoffs: Map<string, string>;
@@ -103,6 +111,16 @@ export async function openAttemptEnv(o: AttemptEnvOptions): Promise<AttemptEnv> 
       ? planHandoffs(graph, o.activities, o.upstreamOf, usesEmbeddedDatabase)
       : new Map<string, string>();
   const shimDir = writeEtlctlShim(stateDir);
+  // `aws s3 …` in shell steps: the configured S3-compatible endpoint, else one over the local folder.
+  const shelly = o.def.objects.some((x) => /^ShellCommand(Activity|Precondition)$/.test(graph.type(x) ?? ''));
+  const configured = o.config.local?.s3Endpoint;
+  const s3Endpoint = shelly && !configured && !o.s3 ? await startEndpoint(stateDir) : undefined;
+  const compat: ShellCompat = {
+    shell: chooseShell(o.config.local?.shell),
+    skipPackageInstalls: o.config.local?.skipPackageInstalls ?? true,
+    binDir: writeCompatShims(stateDir),
+    s3Endpoint: configured ?? s3Endpoint?.url,
+  };
   await materializeAssets(o.def, s3);
   const pool = new ConnectionPool(async (c) => {
     // An embedded database is created on first use; its parent folder may not exist yet.
@@ -110,7 +128,18 @@ export async function openAttemptEnv(o: AttemptEnvOptions): Promise<AttemptEnv> 
     if (dataDir) mkdirSync(dirname(resolvePath(dataDir)), { recursive: true });
     return openDriver(c.url, { seedSql: c.seedSql });
   });
-  return { ...o, s3, pool, shimDir, localDatabaseUrl, handoffs };
+  return { ...o, s3, pool, shimDir, compat, s3Endpoint, localDatabaseUrl, handoffs };
+}
+
+async function startEndpoint(stateDir: string): Promise<S3Endpoint> {
+  try {
+    return await startS3Endpoint(stateDir);
+  } catch (e) {
+    throw new EtlError(
+      diag('ETL7601', `the local S3 endpoint could not start: ${(e as Error).message}`),
+      ExitCode.ENVIRONMENT,
+    );
+  }
 }
 
 export interface AttemptOutcome {
@@ -234,7 +263,7 @@ async function failedOutcome(
     const status = reason.why === 'timeout' ? 'TIMEDOUT' : reason.why === 'late' ? 'CANCELED' : 'INTERRUPTED';
     return { status, error: reason.message, why: reason.why };
   }
-  const t = errorText(e);
+  const t = errorText(e, { hints: true });
   return { status: 'FAILED', error: t.message, env: t.env };
 }
 
@@ -245,6 +274,13 @@ interface ContextParts {
   raised: RaisedAlert[];
   translations: string[];
   signal: AbortSignal;
+}
+
+function stepDir(stateDir: string, pipeline: string, l: RunInstance): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_');
+  const dir = join(stateDir, 'work', safe(pipeline), safe(l.obj.id), safe(l.row.scheduled_start));
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /** What the activity runner sees: its evaluated object, references, connections, S3, log, env. */
@@ -296,7 +332,9 @@ function attemptContext(env: AttemptEnv, l: RunInstance, run: AttemptRun, p: Con
     },
     signal: p.signal,
     translations: p.translations,
-    cwd: env.cwd,
+    // Each step in its own working directory under the state dir, as a worker gives each task one.
+    cwd: stepDir(stateDir, pipeline, l),
+    compat: env.compat,
     env: {
       PATH: `${env.shimDir}:${process.env.PATH ?? ''}`,
       ETLCTL_LOCAL__STATE_DIR: stateDir,

@@ -1,7 +1,10 @@
 /**
  * Named connections (DESIGN.md decision 7): a database object in the definition maps to a
  * config connection by its `myConnection` field (compiled definitions), by object id = connection
- * name, or by `rdsInstanceId`/`clusterId` (hand-written definitions). In local mode a connection
+ * name, or (hand-written definitions, issue 13) by its evaluated `rdsInstanceId` / `clusterId`,
+ * else the host and database of its `connectionString` / `jdbcProperties` (preferring the entry
+ * with the same database name). A legacy MySqlDataNode carrying its own connectionString is its
+ * own database object. In local mode a connection
  * without a URL is an embedded PGlite database under `<stateDir>/db/<name>`.
  */
 import { readFileSync } from 'node:fs';
@@ -11,6 +14,7 @@ import { resolveSecret } from '../config/secrets.js';
 import type { DatabaseConfig, ResolvedConfig } from '../config/types.js';
 import type { Driver } from './drivers/types.js';
 import type { ObjectGraph } from './objects.js';
+import { evalField } from './objects.js';
 
 /** The part of the resolved config the engine reads; a full ResolvedConfig fits. */
 export type EngineConfig = Pick<ResolvedConfig, 'databases'> &
@@ -21,6 +25,87 @@ export interface Connection {
   url: string;
   seedSql?: string;
   embedded: boolean;
+}
+
+/** A database's identity as a definition writes it: each field evaluated (`#{myRDSId}` → its value). */
+interface Identity {
+  tried: string[];
+  rdsInstanceId?: string;
+  clusterId?: string;
+  host?: string;
+  database?: string;
+  /** Engine guessed from the object type or the JDBC URL, for the config snippet. */
+  engine: 'mysql' | 'postgres' | 'redshift';
+}
+
+/** Host and database of `jdbc:mysql://h:3306/db?…`, `jdbc:postgresql://h/db`, `jdbc:redshift://…`. */
+export function jdbcHostDatabase(url: string | undefined): { host?: string; database?: string } {
+  const m = /^(?:jdbc:)?[a-z0-9]+:\/\/([^/:?;]+)(?::\d+)?(?:\/([^?;]*))?/i.exec(url?.trim() ?? '');
+  return m ? { host: m[1].toLowerCase(), database: m[2] || undefined } : {};
+}
+
+function identityOf(graph: ObjectGraph, dbObj: PipelineObject): Identity {
+  const value = (key: string): string | undefined => {
+    try {
+      return evalField(graph, { obj: dbObj }, key, 'local');
+    } catch {
+      return graph.str(dbObj, key); // an expression of instance times: the text is all there is
+    }
+  };
+  const tried = [`id '${dbObj.id}'`];
+  const id: Identity = { tried, engine: 'mysql' };
+  const type = graph.type(dbObj) ?? '';
+  id.rdsInstanceId = value('rdsInstanceId');
+  id.clusterId = value('clusterId');
+  const conn = value('connectionString');
+  ({ host: id.host, database: id.database } = jdbcHostDatabase(conn));
+  for (const p of graph.strings(dbObj, 'jdbcProperties')) {
+    const [k, v] = p.split('=', 2).map((x) => x.trim());
+    if (v && /^(serverName|host)$/i.test(k)) id.host ??= v.toLowerCase();
+    if (v && /^(databaseName|database|dbname)$/i.test(k)) id.database ??= v;
+  }
+  id.database = value('databaseName') ?? id.database;
+  if (type === 'RedshiftDatabase' || /^jdbc:redshift:/i.test(conn ?? '')) id.engine = 'redshift';
+  else if (/^jdbc:postgresql:/i.test(conn ?? '')) id.engine = 'postgres';
+  if (id.rdsInstanceId) tried.push(`rdsInstanceId '${id.rdsInstanceId}'`);
+  if (id.clusterId) tried.push(`clusterId '${id.clusterId}'`);
+  if (id.host) tried.push(`host '${id.host}'`);
+  if (id.database) tried.push(`database '${id.database}'`);
+  return id;
+}
+
+/** The configured connection a database object stands for (see the module comment for the order). */
+function match(dbs: Record<string, DatabaseConfig>, dbObj: PipelineObject, id: Identity): string | undefined {
+  if (dbs[dbObj.id]) return dbObj.id;
+  const entries = Object.entries(dbs);
+  const sameDb = (d: DatabaseConfig) => !id.database || !d.database || d.database === id.database;
+  const pick = (ok: (d: DatabaseConfig) => boolean): string | undefined =>
+    (entries.find(([, d]) => ok(d) && sameDb(d)) ?? entries.find(([, d]) => ok(d)))?.[0];
+  return (
+    (id.rdsInstanceId ? pick((d) => d.rdsInstanceId === id.rdsInstanceId) : undefined) ??
+    (id.clusterId ? pick((d) => d.clusterId === id.clusterId) : undefined) ??
+    (id.host
+      ? pick((d) => {
+          const hd = jdbcHostDatabase(d.connectionString);
+          return (
+            (hd.host ?? d.host?.toLowerCase()) === id.host && (hd.database ?? d.database) === id.database
+          );
+        })
+      : undefined)
+  );
+}
+
+/** What to paste under `databases:` for an object that matched nothing. */
+function snippet(dbObj: PipelineObject, id: Identity): string {
+  const name = /^[A-Za-z_][\w-]*$/.test(dbObj.id) ? dbObj.id : 'my_database';
+  const db = id.database ?? 'mydb';
+  const url =
+    id.engine === 'mysql' ? `mysql://root@127.0.0.1:3306/${db}` : `postgres://postgres@127.0.0.1:5432/${db}`;
+  const lines = ['databases:', `  ${name}:`, `    engine: ${id.engine}`];
+  if (id.rdsInstanceId) lines.push(`    rds_instance_id: ${id.rdsInstanceId}`);
+  if (id.clusterId) lines.push(`    cluster_id: ${id.clusterId}`);
+  lines.push(`    url: ${url}`);
+  return lines.join('\n');
 }
 
 export function connectionFor(
@@ -34,19 +119,14 @@ export function connectionFor(
   const named = graph.str(dbObj, 'myConnection');
   let cfg: DatabaseConfig | undefined;
   let name: string | undefined;
+  let id: Identity | undefined;
   if (named) {
     cfg = dbs[named];
     name = named;
-  } else if (dbs[dbObj.id]) {
-    cfg = dbs[dbObj.id];
-    name = dbObj.id;
   } else {
-    const rds = graph.str(dbObj, 'rdsInstanceId');
-    const cluster = graph.str(dbObj, 'clusterId');
-    const hit = Object.entries(dbs).find(
-      ([, d]) => (rds && d.rdsInstanceId === rds) || (cluster && d.clusterId === cluster),
-    );
-    if (hit) [name, cfg] = hit;
+    id = identityOf(graph, dbObj);
+    name = match(dbs, dbObj, id);
+    cfg = name === undefined ? undefined : dbs[name];
   }
   if (!name || !cfg) {
     const known = Object.keys(dbs);
@@ -55,12 +135,16 @@ export function connectionFor(
         'ETL7520',
         named
           ? `database object '${dbObj.id}' names connection '${named}', which the config does not define`
-          : `database object '${dbObj.id}' does not match any configured connection`,
+          : `database object '${dbObj.id}' does not match any configured connection (tried ${id!.tried.join(', ')})`,
         {
           objectId: dbObj.id,
-          hint:
-            `add it under \`databases:\` in the config (by that name, or with a matching rdsInstanceId/clusterId)` +
-            (known.length ? `; configured: ${known.join(', ')}` : ''),
+          hint: named
+            ? `add '${named}' under \`databases:\` in the config` +
+              (known.length ? `; configured: ${known.join(', ')}` : '')
+            : `add it to the config (a connection named after the object, or with a matching ` +
+              `rds_instance_id / cluster_id / connection_string)` +
+              (known.length ? `; configured: ${known.join(', ')}` : '') +
+              `:\n${snippet(dbObj, id!)}`,
         },
       ),
     );

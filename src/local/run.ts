@@ -474,6 +474,7 @@ class Scheduler {
       clearInterval(heartbeat);
       for (const t of this.timers) clearTimeout(t);
       await this.env.pool.closeAll();
+      await this.env.s3Endpoint?.close();
     }
   }
 

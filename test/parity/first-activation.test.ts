@@ -18,4 +18,12 @@ it('the first activation of a FIRST_ACTIVATION_DATE_TIME schedule runs its first
   expect(r.code, r.stdout + r.stderr).toBe(0);
   expect(r.stdout).toMatch(/OK=1 FAILED=0/);
   expect(readFileSync(stamp, 'utf8')).toBe(`${new Date().toISOString().slice(0, 10)}\n`);
+  // Recorded as its own kind of run, and (--no-register) not handed to the agent.
+  const history = runCli(['pipeline', 'history', 'daily', '--json'], {
+    cwd: dir,
+    env: { ETLCTL_CONFIG: '' },
+  });
+  const runs = (JSON.parse(history.stdout) as { result: { runs: { kind: string }[] } }).result.runs;
+  expect(runs.map((x) => x.kind)).toEqual(['definition-run']);
+  expect(r.stdout + r.stderr).toMatch(/daily is scheduled but not registered with the agent/);
 });

@@ -8,6 +8,7 @@ import { error, info, warning } from '../code-doc.js';
 
 const K = 'checker';
 const U = 'usage';
+const E = 'engine';
 
 export const parityCodes: CodeTable = {
   ETL4200: info(
@@ -33,5 +34,12 @@ export const parityCodes: CodeTable = {
       '`{"parameters": […]}`); `--parameter-values` and `--parameter-values-uri` cannot be used together. ' +
       'Config `parameters:` maps parameter ids to strings or lists of strings.',
     2,
+  ),
+  ETL7601: error(
+    E,
+    'the local S3 endpoint could not start',
+    'The local engine serves `.etlctl/s3` to `aws s3 …` commands of shell steps through an S3-compatible ' +
+      'endpoint on 127.0.0.1. It could not listen; check that loopback networking works.',
+    3,
   ),
 };

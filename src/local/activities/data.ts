@@ -131,7 +131,29 @@ export function tableNodeInfo(ctx: ActivityContext, node: PipelineObject): Table
   const name = type === 'RedshiftDataNode' ? requireString(node, 'tableName') : requireString(node, 'table');
   const schema = stringField(node, 'schemaName');
   const table = schema && !name.includes('.') ? `${schema}.${name}` : name;
-  return { table, database: requireRef(ctx, node, 'database') };
+  // The legacy MySqlDataNode form carries its own connectionString/username/*password: the node
+  // is its own database object (the connection map matches it by host and database).
+  const database =
+    !refField(node, 'database') && stringField(node, 'connectionString')
+      ? node
+      : requireRef(ctx, node, 'database');
+  return { table: isRedshiftDatabase(database) ? foldRedshiftName(ctx, table) : table, database };
+}
+
+/**
+ * Redshift folds unquoted identifiers to lower case (`schemaName.DestTable` is `schemaname.desttable`);
+ * the local engine quotes the names it is given, so they are folded first, and the change listed.
+ */
+function foldRedshiftName(ctx: ActivityContext, table: string): string {
+  const folded = table
+    .split('.')
+    .map((p) => (p.startsWith('"') ? p : p.toLowerCase()))
+    .join('.');
+  if (folded !== table) {
+    const note = `${table} → ${folded} (Redshift folds unquoted identifiers to lower case)`;
+    if (!ctx.translations.includes(note)) ctx.translations.push(note);
+  }
+  return folded;
 }
 
 // ------------------------------------------------------------------- S3 streams

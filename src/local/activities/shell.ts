@@ -8,13 +8,15 @@ import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { PipelineObject } from '../../definition/model.js';
 import { fieldValues, isRef, stringField } from '../../definition/model.js';
 import { EtlError, ExitCode, diag } from '../../diagnostics.js';
 import { joinS3 } from '../s3.js';
 import type { LocalS3 } from '../s3.js';
+import type { ShellCompat } from '../shell-compat.js';
+import { compatEnv, shellDifferences } from '../shell-compat.js';
 import type { ActivityContext, ActivityResult } from './types.js';
 
 /** What the engine adds for shell commands: environment and the child's pid (to clean up after a crash). */
@@ -22,6 +24,8 @@ export interface ShellExtras {
   env: Record<string, string>;
   cwd: string;
   onSpawn(pid: number | undefined): void;
+  /** Data Pipeline worker compatibility (bash, shebangs, sudo, package installs, aws s3). */
+  compat?: ShellCompat;
 }
 
 export type ShellContext = ActivityContext & ShellExtras;
@@ -63,15 +67,33 @@ export async function runShellCommand(ctx: ShellContext): Promise<ActivityResult
         outputs.push({ dir, node });
       }
     }
+    const c = ctx.compat;
+    const shell = c?.shell ?? '/bin/sh';
+    if (c)
+      Object.assign(env, compatEnv(c, ctx.stateDir), {
+        PATH: `${c.binDir}:${env.PATH ?? process.env.PATH ?? ''}`,
+      });
     let argv: string[];
     if (command !== undefined) {
-      argv = ['/bin/sh', '-c', command, 'sh', ...args];
+      argv = [shell, '-c', command, basename(shell), ...args];
+      if (c) note(ctx, shellDifferences(command, c, 'command'));
     } else if (scriptUri !== undefined) {
       const dir = await tempDir(temps, 'script');
       const script = join(dir, scriptUri.split('/').pop() || 'script');
-      await writeFile(script, await ctx.s3.readText(scriptUri));
+      const text = await ctx.s3.readText(scriptUri);
+      await writeFile(script, text);
       await chmod(script, 0o755);
-      argv = ['/bin/sh', script, ...args];
+      // A shebang picks the interpreter, as on a worker (`#!/usr/bin/env python3`); else the shell.
+      const shebang = /^#!.*/.exec(text)?.[0];
+      argv = shebang ? [script, ...args] : [shell, script, ...args];
+      if (c) {
+        note(
+          ctx,
+          shellDifferences(text, c, 'script').filter((d) => !(shebang && d.startsWith('script runs'))),
+        );
+        if (shebang && !/\bbash\b/.test(shebang))
+          note(ctx, [`${scriptUri}: runs with its shebang ${shebang}`]);
+      }
     } else {
       throw new EtlError(
         diag('ETL7530', `ShellCommandActivity '${act.id}' has neither command nor scriptUri`, {
@@ -92,6 +114,14 @@ export async function runShellCommand(ctx: ShellContext): Promise<ActivityResult
     return {};
   } finally {
     for (const t of temps) await rm(t, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** Shell differences go to the run report with the SQL translations, once each. */
+function note(ctx: ShellContext, lines: string[]): void {
+  for (const l of lines) {
+    const text = `${ctx.object.id}: ${l}`;
+    if (!ctx.translations.includes(text)) ctx.translations.push(text);
   }
 }
 
