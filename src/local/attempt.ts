@@ -18,6 +18,7 @@ import type { RaisedAlert } from './alarms.js';
 import { noteRaisedAlert } from './alarms.js';
 import type { EngineConfig } from './connections.js';
 import { ConnectionPool, connectionFor } from './connections.js';
+import type { Lease } from './connections.js';
 import type { Reporter } from './engine.js';
 import { errorText } from './errors.js';
 import { gatedS3, planHandoffs } from './handoff.js';
@@ -155,6 +156,13 @@ export async function runAttempt(env: AttemptEnv, l: RunInstance, run: AttemptRu
   const raised: RaisedAlert[] = [];
   const translations: string[] = [];
   let work: Promise<ActivityResult> | undefined;
+  // Stopped (timeout, lateness, Ctrl-C, a failed upstream): the servers stop what the step runs.
+  let cancelling: Promise<void> | undefined;
+  const cancel = (): void => {
+    cancelling = cancelServerWork(env, l, lease, controller.signal, log);
+  };
+  if (controller.signal.aborted) cancel();
+  else controller.signal.addEventListener('abort', cancel, { once: true });
   try {
     const target: EvalTarget = { obj: l.obj, times: timesOf(l, { actualStart: new Date(run.started) }) };
     const ctx = attemptContext(env, l, run, {
@@ -185,9 +193,28 @@ export async function runAttempt(env: AttemptEnv, l: RunInstance, run: AttemptRu
     return { ...outcome, raised, translations };
   } finally {
     if (timer) clearTimeout(timer);
+    controller.signal.removeEventListener('abort', cancel);
+    await cancelling;
     await lease.release();
     await new Promise<void>((r) => log.end(r));
     l.controller = undefined;
+  }
+}
+
+/** Cancels the statements of the attempt's server sessions; a failed cancel is said, not fatal. */
+async function cancelServerWork(
+  env: AttemptEnv,
+  l: RunInstance,
+  lease: Lease,
+  signal: AbortSignal,
+  log: NodeJS.WritableStream,
+): Promise<void> {
+  const why = signal.reason instanceof Error ? signal.reason : new Error('the attempt was stopped');
+  log.write(`[etlctl] ${why.message}: cancelling the step's running work\n`);
+  for (const failure of await lease.cancel(why)) {
+    const message = `ETL7401: ${l.obj.id}: could not cancel the running statement on ${failure}`;
+    log.write(`[etlctl] ${message}\n`);
+    env.reporter.event({ kind: 'note', message });
   }
 }
 
@@ -213,7 +240,7 @@ async function failedOutcome(
 
 interface ContextParts {
   target: EvalTarget;
-  lease: ReturnType<ConnectionPool['lease']>;
+  lease: Lease;
   log: NodeJS.WritableStream;
   raised: RaisedAlert[];
   translations: string[];

@@ -69,7 +69,7 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
   const problems = runnableProblems(graph, activities, pipeline);
   if (problems.length > 0) throw new EtlError(problems);
 
-  const store = opts.store ?? (await openStateStore({ stateDir }));
+  const store = opts.store ?? (await openStateStore({ stateDir, url: opts.config.local?.stateUrl }));
   try {
     const c: RunContext = {
       def,
@@ -156,8 +156,15 @@ async function prepare(c: RunContext): Promise<Prepared> {
     }
   }
   // Only now (backfill accepted) does the agent take the pipeline over.
-  if (opts.markActive && !schedules.oneTime && pipelineRow.active !== 1)
-    await store.setActive(pipeline, true);
+  if (opts.markActive && !schedules.oneTime && pipelineRow.active !== 1) {
+    // `definition run` asks first (issue 13); `pipeline activate` registers, as documented.
+    if (!opts.confirmRegister || (await opts.confirmRegister())) await store.setActive(pipeline, true);
+    else
+      c.reporter.event({
+        kind: 'note',
+        message: `${pipeline} is scheduled but not registered with the agent: later periods run on the next \`definition run\` (or pass --register)`,
+      });
+  }
   return { pipelineRow, schedules, plan };
 }
 

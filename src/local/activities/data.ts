@@ -278,9 +278,15 @@ export async function writeS3Output(
   return rows;
 }
 
-/** Destroys `stream` when the activity is cancelled, so the copy fails and rolls back. */
+/**
+ * Destroys `stream` when the activity is cancelled, so the copy fails and rolls back. The error
+ * reaches whoever reads or writes the stream; one not yet piped anywhere must not crash the run.
+ */
 export function abortWith(signal: AbortSignal, stream: Readable | Writable): () => void {
-  const onAbort = () => stream.destroy(new Error('the activity was cancelled'));
+  const onAbort = () => {
+    stream.on('error', () => undefined);
+    stream.destroy(new Error('the activity was cancelled'));
+  };
   if (signal.aborted) onAbort();
   signal.addEventListener('abort', onAbort, { once: true });
   return () => signal.removeEventListener('abort', onAbort);

@@ -147,6 +147,7 @@ async function runAction(ctx: ActivityContext, d: Driver, a: ScriptAction, who: 
         return rows;
       } finally {
         off();
+        source.destroy();
       }
     }
     case 'unload': {
