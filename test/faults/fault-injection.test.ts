@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PG_DB } from '../db.js';
+import { MY_DB, PG_DB } from '../db.js';
 import type { Fingerprint, Project, RunResult, Servers } from './harness.js';
 import {
   connectServers,
@@ -77,7 +77,7 @@ afterAll(async () => {
     rows: ROWS,
     seed: SEED,
     trials: records.length,
-    killedMidRun: records.filter((r) => !r.missed).length,
+    killedMidRun: records.filter((r) => r.kind !== 'clean' && !r.missed).length,
     lostRows: sum((r) => r.lost),
     duplicatedRows: sum((r) => r.duplicated),
     failedTrials: records.filter((r) => !r.ok).map((r) => `${r.kind} ${r.trial}`),
@@ -252,6 +252,36 @@ describe('fault injection: extract → APPEND load → upsert', () => {
       const first = await child.done;
       expect(first.out).not.toMatch(/ETL9000|Unhandled/);
       await verify(p, name, 'pg-terminate-backend', '0', await resume(p, name));
+    },
+    LONG,
+  );
+
+  it(
+    'the extract’s MariaDB connection killed mid-query (KILL), then resume',
+    async () => {
+      const name = 'fx_mykill';
+      const p = faultProject(name);
+      const child = start(p, activate(name));
+      let id: number | undefined;
+      await waitFor(async () => {
+        const [rows] = await s.my.query(
+          `SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND = 'Query'
+           AND INFO LIKE ? AND ID <> CONNECTION_ID()`,
+          [MY_DB, `%${SRC}%`],
+        );
+        id = (rows as { id: number }[])[0]?.id;
+        return id !== undefined || child.out().includes('Done.');
+      });
+      expect(id, 'the extract query was seen').toBeDefined();
+      await s.my.query(`KILL ${Number(id)}`);
+      // A killed source connection must end the run, not hang it (bounded here, not assumed).
+      const first = await Promise.race([
+        child.done,
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 120_000)),
+      ]);
+      if (!first) process.kill(child.pid, 'SIGKILL');
+      expect(first, 'the run ended after its source connection was killed').toBeDefined();
+      await verify(p, name, 'mariadb-kill', '0', await resume(p, name));
     },
     LONG,
   );
