@@ -27,6 +27,13 @@ const BY_NAME: [string, CommandFile[]][] = [
       () => import('./pipeline-delete.js'),
       () => import('./pipeline-history.js'),
       () => import('./pipeline-clear.js'),
+      // Run actions (issue 14): the same verbs as `etlctl ui`.
+      () => import('./pipeline-rerun.js'),
+      () => import('./pipeline-backfill.js'),
+      () => import('./pipeline-pause.js'),
+      () => import('./pipeline-resume.js'),
+      () => import('./pipeline-acknowledge.js'),
+      () => import('./pipeline-actions.js'),
     ],
   ],
   [
@@ -50,6 +57,7 @@ const BY_NAME: [string, CommandFile[]][] = [
   ],
   ['catalog', [() => import('./catalog-build.js'), () => import('./catalog-check.js')]],
   ['agent', [() => import('./agent.js')]],
+  ['ui', [() => import('./ui.js')]],
   ['task', [() => import('./task-qa-check.js'), () => import('./task-wait-for-pipelines.js')]],
   ['explain', [() => import('./explain.js')]],
   ['schema', [() => import('./schema.js')]],
