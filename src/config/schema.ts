@@ -110,6 +110,11 @@ export const CONFIG_SCHEMA = {
       warning_topic: { type: 'string', doc: 'SNS topic ARN for QA warnings' },
       late_topic: { type: 'string', doc: 'SNS topic ARN for late activities (default: failure_topic)' },
       success_topic: { type: 'string', doc: 'SNS topic ARN notified on success' },
+      dedupe: {
+        type: 'boolean',
+        default: true,
+        doc: 'local runs: one failure alert per pipeline and date until it recovers (then one recovery notice)',
+      },
     },
   },
   ec2: {

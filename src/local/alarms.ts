@@ -4,7 +4,7 @@
  * stderr), and when an instance is late (lateAfterTimeout after it fell due).
  */
 import type { AlertEvent } from './alerts.js';
-import { fireAlarm } from './alerts.js';
+import { closeFailure, fireAlarm, openFailure } from './alerts.js';
 import type { Reporter } from './engine.js';
 import type { RunInstance } from './instance.js';
 import { timesOf } from './instance.js';
@@ -18,10 +18,46 @@ export class Alarms {
     private readonly pipeline: string,
     private readonly stateDir: string,
     private readonly reporter: Reporter,
+    /** One failure alert per pipeline × date until it recovers (config `alerts.dedupe`). */
+    private readonly dedupe = true,
   ) {}
 
+  /**
+   * The instance failed for good (retries spent): alert with the reason, once per pipeline ×
+   * date; a later failure of the same date is a note, not another alert.
+   */
+  failed(l: RunInstance): void {
+    const date = l.slot.scheduledStart.toISOString().slice(0, 10);
+    const first = openFailure(this.stateDir, this.pipeline, date, l.obj.id);
+    if (this.dedupe && !first) {
+      this.reporter.event({
+        kind: 'note',
+        message: `alert not repeated: ${this.pipeline} ${date} already alerted a failure (${l.obj.id}: ${l.error ?? 'failed'})`,
+      });
+      return;
+    }
+    this.fire(l, 'onFail', 'onFail');
+  }
+
+  /** The instance finished: when it closes its pipeline × date's last open failure, say so once. */
+  succeeded(l: RunInstance): void {
+    this.fire(l, 'onSuccess', 'onSuccess');
+    const date = l.slot.scheduledStart.toISOString().slice(0, 10);
+    if (!closeFailure(this.stateDir, this.pipeline, date, l.obj.id)) return;
+    this.fire(l, 'onFail', 'recovered', undefined, {
+      subject: `etlctl: ${this.pipeline} recovered (${date})`,
+      message: `Pipeline: ${this.pipeline}\nThe failure alerted for ${date} is resolved: ${l.obj.id} has succeeded.`,
+    });
+  }
+
   /** Send the SnsAlarms `l`'s `field` names; an alarm that cannot be sent is a note, not a failure. */
-  fire(l: RunInstance, field: string, event: AlertEvent, detail?: string): void {
+  fire(
+    l: RunInstance,
+    field: string,
+    event: AlertEvent,
+    detail?: string,
+    override?: { subject: string; message: string },
+  ): void {
     for (const a of this.graph.refs(l.obj, field)) {
       if (this.graph.type(a) !== 'SnsAlarm') continue;
       try {
@@ -33,6 +69,7 @@ export class Alarms {
           this.pipeline,
           this.stateDir,
           detail,
+          override,
         );
         this.reporter.event({ kind: 'alert', alert });
       } catch (e) {

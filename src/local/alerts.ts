@@ -2,14 +2,15 @@
  * Actions (reference §3.3 SnsAlarm, Terminate). Locally an SnsAlarm becomes one JSON line in
  * `<stateDir>/alerts.ndjson` plus a line on stderr, so alerts can be tested and tailed.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineObject } from '../definition/model.js';
 import type { EvalTarget, ObjectGraph } from './objects.js';
 import { evalField } from './objects.js';
 
 /** `onWarning`: a step reported a warning (a `severity: warn` QA check) through its `myWarningAlarm`. */
-export type AlertEvent = 'onFail' | 'onSuccess' | 'onLateAction' | 'onWarning' | 'test';
+/** `recovered`: a pipeline × date that alerted a failure has since succeeded (sent once). */
+export type AlertEvent = 'onFail' | 'onSuccess' | 'onLateAction' | 'onWarning' | 'test' | 'recovered';
 
 export interface AlertRecord {
   time: string;
@@ -34,6 +35,7 @@ export function fireAlarm(
   pipeline: string,
   stateDir: string,
   detail?: string,
+  override?: { subject: string; message: string },
 ): AlertRecord {
   const target: EvalTarget = { obj: alarm, times: node.times, node };
   const safe = (key: string, fallback: string): string => {
@@ -52,11 +54,60 @@ export function fireAlarm(
     object: node.obj.id,
     scheduledStartTime: node.times?.scheduledStart.toISOString(),
     topicArn: safe('topicArn', '') || undefined,
-    subject: safe('subject', `${pipeline}: ${node.obj.id} ${event}`),
-    message: safe('message', node.times?.error ?? ''),
+    subject: override?.subject ?? safe('subject', `${pipeline}: ${node.obj.id} ${event}`),
+    message: override?.message ?? safe('message', node.times?.error ?? ''),
     ...(detail ? { detail } : {}),
   };
   mkdirSync(stateDir, { recursive: true });
   appendFileSync(join(stateDir, 'alerts.ndjson'), JSON.stringify(record) + '\n');
   return record;
+}
+
+/**
+ * Failures already alerted, per pipeline × date (`<stateDir>/alert-state.json`), so a failure is
+ * alerted once until it recovers, across runs and the agent. Each date lists the objects whose
+ * failure is open; the last one to succeed sends the recovery notice.
+ */
+type OpenFailures = Record<string, Record<string, string[]>>;
+
+function stateFile(stateDir: string): string {
+  return join(stateDir, 'alert-state.json');
+}
+
+function readOpen(stateDir: string): OpenFailures {
+  try {
+    const j = JSON.parse(readFileSync(stateFile(stateDir), 'utf8')) as unknown;
+    return j && typeof j === 'object' ? (j as OpenFailures) : {};
+  } catch {
+    return {}; // none yet, or unreadable: alerting again beats staying silent
+  }
+}
+
+function writeOpen(stateDir: string, open: OpenFailures): void {
+  mkdirSync(stateDir, { recursive: true });
+  const tmp = `${stateFile(stateDir)}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(open, null, 1));
+  renameSync(tmp, stateFile(stateDir));
+}
+
+/** Note a failure; true when the pipeline × date had none open (so it is alerted). */
+export function openFailure(stateDir: string, pipeline: string, date: string, object: string): boolean {
+  const open = readOpen(stateDir);
+  const dates = (open[pipeline] ??= {});
+  const first = !dates[date] || dates[date].length === 0;
+  dates[date] = [...new Set([...(dates[date] ?? []), object])];
+  writeOpen(stateDir, open);
+  return first;
+}
+
+/** Note a success; true when it closed the last open failure of the pipeline × date (recovered). */
+export function closeFailure(stateDir: string, pipeline: string, date: string, object: string): boolean {
+  const open = readOpen(stateDir);
+  const objects = open[pipeline]?.[date];
+  if (!objects?.includes(object)) return false;
+  const rest = objects.filter((o) => o !== object);
+  if (rest.length > 0) open[pipeline][date] = rest;
+  else delete open[pipeline][date];
+  writeOpen(stateDir, open);
+  return rest.length === 0;
 }

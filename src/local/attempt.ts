@@ -184,6 +184,7 @@ export async function runAttempt(env: AttemptEnv, l: RunInstance, run: AttemptRu
   const lease = env.pool.lease();
   const raised: RaisedAlert[] = [];
   const translations: string[] = [];
+  const why: FailureLines = { fails: [] };
   let work: Promise<ActivityResult> | undefined;
   // Stopped (timeout, lateness, Ctrl-C, a failed upstream): the servers stop what the step runs.
   let cancelling: Promise<void> | undefined;
@@ -200,6 +201,7 @@ export async function runAttempt(env: AttemptEnv, l: RunInstance, run: AttemptRu
       log,
       raised,
       translations,
+      why,
       signal: controller.signal,
     });
     const aborted = new Promise<never>((_, reject) => {
@@ -217,7 +219,7 @@ export async function runAttempt(env: AttemptEnv, l: RunInstance, run: AttemptRu
     const result = await Promise.race([work, aborted]);
     return { status: 'FINISHED', rows: result.rowsMoved ?? l.rows, raised, translations };
   } catch (e) {
-    const outcome = await failedOutcome(e, controller.signal, work);
+    const outcome = withReason(await failedOutcome(e, controller.signal, work), why);
     log.write(`[etlctl] ${outcome.status}: ${outcome.error}\n`);
     return { ...outcome, raised, translations };
   } finally {
@@ -267,7 +269,36 @@ async function failedOutcome(
   return { status: 'FAILED', error: t.message, env: t.env };
 }
 
+/** The lines of a step's output that say why it failed (a QA check's FAIL line, the last stderr line). */
+interface FailureLines {
+  fails: string[];
+  lastErr?: string;
+}
+
+function noteFailureLine(line: string, why: FailureLines): void {
+  // Shell steps log stdout as is and stderr as `[stderr] …` (activities/shell.ts).
+  const err = line.startsWith('[stderr] ');
+  const text = (err ? line.slice(9) : line).trim();
+  if (text === '' || line.startsWith('[etlctl]')) return;
+  if (/^(FAIL|ERROR) /.test(text)) why.fails.push(text);
+  else if (err && !text.startsWith('ETLCTL-ALERT')) why.lastErr = text;
+}
+
+/**
+ * "command exited with code 1" says nothing: add what the step said (at most three FAIL/ERROR
+ * lines, else its last stderr line), so the console and the alert carry the reason.
+ */
+function withReason<T extends { status: string; error?: string }>(outcome: T, why: FailureLines): T {
+  if (outcome.status !== 'FAILED' || outcome.error === undefined) return outcome;
+  const lines = why.fails.length > 0 ? why.fails.slice(0, 3) : why.lastErr ? [why.lastErr] : [];
+  const reason = lines.map((l) => (l.length > 300 ? `${l.slice(0, 299)}…` : l)).join('; ');
+  if (!reason || outcome.error.includes(reason)) return outcome;
+  const more = why.fails.length > 3 ? ` (+${why.fails.length - 3} more)` : '';
+  return { ...outcome, error: `${outcome.error}: ${reason}${more}` };
+}
+
 interface ContextParts {
+  why: FailureLines;
   target: EvalTarget;
   lease: Lease;
   log: NodeJS.WritableStream;
@@ -289,6 +320,7 @@ function attemptContext(env: AttemptEnv, l: RunInstance, run: AttemptRun, p: Con
   let lastProgress = 0;
   const log = (line: string): void => {
     noteRaisedAlert(line, p.raised);
+    noteFailureLine(line, p.why);
     p.log.write(line.endsWith('\n') ? line : line + '\n');
   };
   return {

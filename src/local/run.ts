@@ -454,7 +454,13 @@ class Scheduler {
     private readonly queue: ReadyQueue,
     private readonly specs: ReadonlyMap<string, ScheduleSpec>,
   ) {
-    this.alarms = new Alarms(c.graph, c.pipeline, c.stateDir, c.reporter);
+    this.alarms = new Alarms(
+      c.graph,
+      c.pipeline,
+      c.stateDir,
+      c.reporter,
+      c.opts.config.alerts?.dedupe ?? true,
+    );
     this.leaseMs = c.opts.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
@@ -649,14 +655,16 @@ class Scheduler {
       l.handoffIn = undefined;
     } else await this.releaseHandoffs(l, outcome.status);
     for (const t of outcome.translations) if (!this.translations.includes(t)) this.translations.push(t);
-    // Warnings a step raised (QA checks of severity warn) go to the alarm the step names.
-    for (const r of outcome.raised) this.alarms.fire(l, r.alarm, 'onWarning', r.message);
     const next = nextState(outcome, l, {
       maxRetries: l.maxRetries,
       retryDelayMs: l.retryDelayMs,
       stopping: this.stopping,
       now: Date.now(),
     });
+    // Warnings a step raised (QA checks of severity warn) go to the alarm the step names — from
+    // its last attempt only: a retried step raises them again, and one warning is one alert.
+    if (next.kind !== 'retry')
+      for (const r of outcome.raised) this.alarms.fire(l, r.alarm, 'onWarning', r.message);
     const done = await this.c.store.finishAttempt(
       att.id,
       {
@@ -682,9 +690,9 @@ class Scheduler {
     l.status = next.update.status;
     if (next.update.failures !== undefined) l.failures = next.update.failures;
     this.report(l, att, outcome, next, elapsedMs);
-    if (next.kind === 'finished') this.alarms.fire(l, 'onSuccess', 'onSuccess');
+    if (next.kind === 'finished') this.alarms.succeeded(l);
     if (next.kind === 'failed') {
-      this.alarms.fire(l, 'onFail', 'onFail');
+      this.alarms.failed(l);
       await this.cascadeFrom(l);
     }
   }

@@ -22,7 +22,11 @@ function fmtInt(n: number): string {
 
 /** An alert as one stderr line: the subject and the first line of the message (all of it is in alerts.ndjson). */
 function oneLine(subject: string, message: string): string {
-  const first = message.split('\n').find((l) => l.trim() !== '');
+  // A failure message's `Error:` line carries the reason (the failing QA line, the SQL error).
+  const lines = message.split('\n');
+  const error = lines.find((l) => /^Error: \S/.test(l.trim()));
+  if (error) return `${subject} — ${error.trim().slice(7)}`;
+  const first = lines.find((l) => l.trim() !== '');
   return first ? `${subject} — ${first.trim()}` : subject;
 }
 

@@ -314,6 +314,25 @@ export class PgStateStore implements StateStore {
     );
   }
 
+  async forgetPipeline(name: string): Promise<{ runs: number; instances: number; attempts: number }> {
+    return this.tx('forget a pipeline', async (q) => {
+      const attempts = await q.query(
+        'DELETE FROM attempts WHERE instance_id IN (SELECT id FROM instances WHERE pipeline = $1)',
+        [name],
+      );
+      await q.query('DELETE FROM actions WHERE pipeline = $1', [name]);
+      const instances = await q.query('DELETE FROM instances WHERE pipeline = $1', [name]);
+      const runs = await q.query('DELETE FROM runs WHERE pipeline = $1', [name]);
+      await q.query('DELETE FROM definitions WHERE pipeline = $1', [name]);
+      await q.query('DELETE FROM pipelines WHERE name = $1', [name]);
+      return {
+        runs: runs.rowCount ?? 0,
+        instances: instances.rowCount ?? 0,
+        attempts: attempts.rowCount ?? 0,
+      };
+    });
+  }
+
   // ---- runs -----------------------------------------------------------------------------------
 
   private async runningRuns(q: Q, pipeline: string): Promise<RunRow[]> {
