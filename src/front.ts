@@ -17,6 +17,8 @@ import { diag, EtlError, ExitCode, hasErrors, sortDiagnostics } from './diagnost
 import { objectLineIndex } from './definition/json-lines.js';
 import type { ParsedJson } from './definition/json-scan.js';
 import { locateFindings, parseDefinitionText, readWithin, tooLarge } from './definition/json-scan.js';
+import type { ParameterInput } from './definition/parameter-input.js';
+import { applyParameters, configValuesFor } from './definition/parameter-input.js';
 
 export interface FrontOptions {
   mode?: string;
@@ -40,6 +42,13 @@ export interface FrontOptions {
   now?: Date;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Parameters from the command line, as the AWS CLI takes them (`--parameter-objects`,
+   * `--parameter-values`, `--parameter-values-uri`); the config's `parameters:` are added here.
+   */
+  parameters?: ParameterInput;
+  /** A parameter with no value is an error (`--require-values`; always so for `definitions: 'run'`). */
+  requireValues?: boolean;
 }
 
 export interface CheckedPipeline {
@@ -82,6 +91,17 @@ const isJson = (f: string): boolean => extname(f).toLowerCase() === '.json';
  * `definition validate`'s job; a pipeline YAML gets every finding on every path.
  */
 const UNREADABLE = new Set(['ETL4001', 'ETL4002', 'ETL4003', 'ETL4004', 'ETL4006', 'ETL4010', 'ETL4030']);
+/** Also stops a local run: a parameter without a value (AWS refuses the activation too). */
+const STOPS_RUN = new Set([...UNREADABLE, 'ETL4076']);
+
+/** The command line's parameters plus the config's `parameters:` for a definition of these names. */
+function parametersFor(
+  opts: FrontOptions,
+  config: ResolvedConfig | undefined,
+  names: string[],
+): ParameterInput {
+  return { ...opts.parameters, configValues: configValuesFor(config?.parameters, names) };
+}
 
 function readDefinitionJson(
   check: CheckJson,
@@ -90,6 +110,7 @@ function readDefinitionJson(
   opts: FrontOptions,
   now: Date,
   sources: Map<string, string>,
+  config: ResolvedConfig | undefined,
 ): CheckedPipeline {
   const read = readWithin(file);
   const fallbackName = basename(display, extname(display));
@@ -107,7 +128,7 @@ function readDefinitionJson(
   // Size, nesting and syntax (with the error's own position) before JSON.parse: issue 12.
   const parsed = parseDefinitionText(text, display, { syntax: 'ETL4001' });
   if (parsed.json === undefined) return failed(parsed.diagnostics[0]);
-  return checkJson(check, parsed, text, display, fallbackName, opts, now);
+  return checkJson(check, parsed, text, display, fallbackName, opts, now, config);
 }
 
 type CheckJson = (typeof import('./definition/check.js'))['checkDefinitionJson'];
@@ -120,12 +141,18 @@ function checkJson(
   fallbackName: string,
   opts: FrontOptions,
   now: Date,
+  config: ResolvedConfig | undefined,
 ): CheckedPipeline {
-  const checked = check(parsed.json, display, { now, maxObjects: opts.maxObjects });
+  const checked = check(parsed.json, display, {
+    now,
+    maxObjects: opts.maxObjects,
+    parameters: parametersFor(opts, config, [fallbackName]),
+    requireValues: opts.requireValues || opts.definitions === 'run',
+  });
   let diagnostics = checked.diagnostics;
   // A definition that could not be read keeps every finding: they say why.
   if (opts.definitions === 'run' && checked.definition)
-    diagnostics = diagnostics.filter((d) => UNREADABLE.has(d.code));
+    diagnostics = diagnostics.filter((d) => STOPS_RUN.has(d.code));
   const lineOf = objectLineIndex(text);
   diagnostics = diagnostics.map((d) => {
     if (d.objectId === undefined || d.line !== undefined) return d;
@@ -205,6 +232,14 @@ export async function loadAndCheck(paths: string[], opts: FrontOptions = {}): Pr
     config = compiled.config;
     for (const [k, v] of compiled.sources) sources.set(k, v);
     for (const p of compiled.pipelines) {
+      if (p.definition) {
+        // Compiled values stay; the config's and the command line's parameters are added over them.
+        const input = parametersFor(opts, config, [basename(p.file, extname(p.file))]);
+        p.definition = applyParameters(p.definition, {
+          objects: input.objects,
+          configValues: { ...input.configValues, ...input.values },
+        });
+      }
       const findings = [...p.diagnostics, ...(p.definition ? verifyDefinition(p.definition, now) : [])];
       const name = p.definition?.meta?.pipelineName ?? basename(p.file, extname(p.file));
       pipelines.push({
@@ -217,7 +252,7 @@ export async function loadAndCheck(paths: string[], opts: FrontOptions = {}): Pr
         runnable: p.definition !== undefined && !hasErrors(p.diagnostics),
       });
     }
-  } else if (!only) {
+  } else if (!only || opts.configPath !== undefined || opts.mode !== undefined) {
     // Definition files stand for pipelines: their folders are where a config is looked for after the cwd.
     const searchFrom = [...new Set(json.map((f) => dirname(resolve(cwd, f))))];
     config = loadConfig({
@@ -242,6 +277,7 @@ export async function loadAndCheck(paths: string[], opts: FrontOptions = {}): Pr
           opts,
           now,
           sources,
+          config,
         ),
       );
   }
