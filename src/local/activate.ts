@@ -40,6 +40,10 @@ export interface LocalRunOptions {
   parallel?: number;
   mode?: string;
   cwd: string;
+  /** The run kind recorded in the state store (default 'activate'). */
+  kind?: 'activate' | 'definition-run';
+  /** Asked before a scheduled pipeline is registered with the agent (absent: registered). */
+  confirmRegister?: (pipeline: string) => Promise<boolean>;
   /** Asked when a backfill is above the limit (--yes answers for scripts). */
   confirmBackfill: (pipeline: string, periods: number, limit: number) => Promise<boolean>;
   /** The engine's events of one pipeline's run. */
@@ -138,11 +142,12 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunResult>
         stateDir: opts.stateDir,
         until: opts.until,
         pipelineName: d.name,
-        kind: 'activate',
+        kind: opts.kind ?? 'activate',
         retryDelayMs: opts.retryDelayMs,
         parallel: opts.parallel,
         rerunFailed: true,
         markActive: true,
+        confirmRegister: opts.confirmRegister ? () => opts.confirmRegister!(d.name) : undefined,
         confirmBackfill: (periods, limit) => opts.confirmBackfill(d.name, periods, limit),
         cwd: opts.cwd,
         mode: opts.mode,

@@ -10,12 +10,15 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import type { Definition, PipelineObject } from '../definition/model.js';
 import { EtlError, diag } from '../diagnostics.js';
 import { runActivity } from './activities/index.js';
+import type { CommitIdentity } from './commits.js';
+import { CommitLedger } from './commits.js';
 import type { ShellContext } from './activities/shell.js';
 import type { ActivityResult } from './activities/types.js';
 import type { RaisedAlert } from './alarms.js';
 import { noteRaisedAlert } from './alarms.js';
 import type { EngineConfig } from './connections.js';
 import { ConnectionPool, connectionFor } from './connections.js';
+import type { Lease } from './connections.js';
 import type { Reporter } from './engine.js';
 import { errorText } from './errors.js';
 import { gatedS3, planHandoffs } from './handoff.js';
@@ -129,6 +132,8 @@ export interface AttemptRun {
   started: number;
   /** The step started a process (recorded so a crash can clean it up). */
   onSpawn(pid: number | undefined): void;
+  /** Data runners' commits on targets are recorded with this identity (exactly-once, commits.ts). */
+  commit?: CommitIdentity;
 }
 
 /** Run one attempt of `l` to its outcome; never throws for what the step did. */
@@ -151,6 +156,13 @@ export async function runAttempt(env: AttemptEnv, l: RunInstance, run: AttemptRu
   const raised: RaisedAlert[] = [];
   const translations: string[] = [];
   let work: Promise<ActivityResult> | undefined;
+  // Stopped (timeout, lateness, Ctrl-C, a failed upstream): the servers stop what the step runs.
+  let cancelling: Promise<void> | undefined;
+  const cancel = (): void => {
+    cancelling = cancelServerWork(env, l, lease, controller.signal, log);
+  };
+  if (controller.signal.aborted) cancel();
+  else controller.signal.addEventListener('abort', cancel, { once: true });
   try {
     const target: EvalTarget = { obj: l.obj, times: timesOf(l, { actualStart: new Date(run.started) }) };
     const ctx = attemptContext(env, l, run, {
@@ -181,9 +193,28 @@ export async function runAttempt(env: AttemptEnv, l: RunInstance, run: AttemptRu
     return { ...outcome, raised, translations };
   } finally {
     if (timer) clearTimeout(timer);
+    controller.signal.removeEventListener('abort', cancel);
+    await cancelling;
     await lease.release();
     await new Promise<void>((r) => log.end(r));
     l.controller = undefined;
+  }
+}
+
+/** Cancels the statements of the attempt's server sessions; a failed cancel is said, not fatal. */
+async function cancelServerWork(
+  env: AttemptEnv,
+  l: RunInstance,
+  lease: Lease,
+  signal: AbortSignal,
+  log: NodeJS.WritableStream,
+): Promise<void> {
+  const why = signal.reason instanceof Error ? signal.reason : new Error('the attempt was stopped');
+  log.write(`[etlctl] ${why.message}: cancelling the step's running work\n`);
+  for (const failure of await lease.cancel(why)) {
+    const message = `ETL7401: ${l.obj.id}: could not cancel the running statement on ${failure}`;
+    log.write(`[etlctl] ${message}\n`);
+    env.reporter.event({ kind: 'note', message });
   }
 }
 
@@ -209,7 +240,7 @@ async function failedOutcome(
 
 interface ContextParts {
   target: EvalTarget;
-  lease: ReturnType<ConnectionPool['lease']>;
+  lease: Lease;
   log: NodeJS.WritableStream;
   raised: RaisedAlert[];
   translations: string[];
@@ -220,6 +251,10 @@ interface ContextParts {
 function attemptContext(env: AttemptEnv, l: RunInstance, run: AttemptRun, p: ContextParts): ShellContext {
   const { graph, pipeline, stateDir } = env;
   let lastProgress = 0;
+  const log = (line: string): void => {
+    noteRaisedAlert(line, p.raised);
+    p.log.write(line.endsWith('\n') ? line : line + '\n');
+  };
   return {
     object: evaluateObject(graph, p.target, pipeline),
     resolve: (id: string) => {
@@ -244,10 +279,13 @@ function attemptContext(env: AttemptEnv, l: RunInstance, run: AttemptRun, p: Con
     s3: l.handoffIn ? gatedS3(env.s3, l.handoffIn.handoff.done) : env.s3,
     handoff: l.handoffOut?.handoff.writer ?? l.handoffIn?.handoff.reader,
     stateDir,
-    log: (line: string) => {
-      noteRaisedAlert(line, p.raised);
-      p.log.write(line.endsWith('\n') ? line : line + '\n');
-    },
+    log,
+    commits: run.commit
+      ? new CommitLedger(run.commit, log, (line) => {
+          log(`[etlctl] ${line}`);
+          if (!p.translations.includes(line)) p.translations.push(line);
+        })
+      : undefined,
     progress: (rows: number) => {
       l.rows = rows;
       // Runners may report every batch; the display needs a few updates a second at most.

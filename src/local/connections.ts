@@ -107,6 +107,15 @@ function readSeed(path: string, name: string): string {
   }
 }
 
+/** The sessions of one attempt (ConnectionPool.lease). */
+export interface Lease {
+  connect(c: Connection): Promise<Driver>;
+  exclusive(): Promise<void>;
+  /** Cancels the statements of the attempt's server sessions; resolves with the failures, one line each. */
+  cancel(why: Error): Promise<string[]>;
+  release(): Promise<void>;
+}
+
 /**
  * Sessions for one run. Embedded PGlite databases are single-process and (for `pglite://memory`)
  * exist only while open, so one driver per URL lives for the whole run, and attempts that use
@@ -129,17 +138,24 @@ export class ConnectionPool {
     return unlock;
   }
 
-  /** A lease for one attempt: `connect` as often as needed, `release` once at the end. */
-  lease(): { connect(c: Connection): Promise<Driver>; exclusive(): Promise<void>; release(): Promise<void> } {
+  /**
+   * A lease for one attempt: `connect` as often as needed, `release` once at the end. `cancel`
+   * (the attempt was stopped) cancels what its server sessions run and refuses new sessions.
+   */
+  lease(): Lease {
     const opened: Driver[] = [];
+    let cancelled: Error | undefined;
     // Kept as a promise so a release during a pending acquisition still unlocks once it is granted.
     let locked: Promise<() => void> | undefined;
     const lock = (): Promise<() => void> => (locked ??= this.lockEmbedded());
     return {
       connect: async (c) => {
+        if (cancelled) throw cancelled;
         if (!c.url.startsWith('pglite:')) {
           const d = await this.open(c);
           opened.push(d);
+          // Stopped while connecting: the runner must not start a statement nobody would cancel.
+          if (cancelled) throw cancelled;
           return d;
         }
         await lock();
@@ -153,6 +169,18 @@ export class ConnectionPool {
       exclusive: async () => {
         await lock();
         await this.closeEmbedded((url) => !/^pglite:\/\/(memory)?$/i.test(url));
+      },
+      cancel: async (why) => {
+        cancelled ??= why;
+        const failures: string[] = [];
+        await Promise.all(
+          opened.map((d) =>
+            d.cancel?.().catch((e: unknown) => {
+              failures.push(`${d.displayUrl}: ${e instanceof Error ? e.message : String(e)}`);
+            }),
+          ),
+        );
+        return failures;
       },
       release: async () => {
         await Promise.all(opened.map((d) => d.close().catch(() => undefined)));

@@ -57,7 +57,11 @@ export class Handoff {
   private detached = false;
   private state: 'open' | 'finished' | 'failed' = 'open';
 
-  constructor(private readonly s3: LocalS3) {}
+  constructor(private readonly s3: LocalS3) {
+    // fail() destroys the pass with the writer's error, perhaps before the reader reads it (or
+    // after it stopped): the reader learns it from its own read, nobody else must crash on it.
+    this.pass.on('error', () => undefined);
+  }
 
   /** Resolves when the writer's step has finished; rejects when it failed or stopped. */
   get done(): Promise<void> {

@@ -1,9 +1,9 @@
 /** The state store (SQLite; PostgreSQL with TEST_STATE_STORE=postgres): migrations, idempotent planning, claims and leases, concurrency, actions, grid. */
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { EtlError } from '../../src/diagnostics.js';
 import { openStateStore } from '../../src/local/state/open.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/local/state/schema.js';
@@ -384,12 +384,6 @@ describe('state store: claims and leases', () => {
 });
 
 sqliteOnly('state store: two processes on one state directory', () => {
-  beforeAll(() => {
-    if (!existsSync(join(root, 'dist/src/local/state/sqlite.js'))) {
-      spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-    }
-  });
-
   /**
    * A separate process claiming every instance it can, in its own order, once `go` exists (so
    * both start together); prints the ids it won.

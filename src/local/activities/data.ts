@@ -21,6 +21,7 @@ import {
 import type { ActivityContext } from './types.js';
 import type { LoadOptions } from './copy-options.js';
 import { isEngineDialect } from './copy-options.js';
+import { faultPoint } from '../faults.js';
 
 export function fieldError(obj: PipelineObject, message: string, field?: string, hint?: string): EtlError {
   return new EtlError(diag('ETL7200', message, { objectId: obj.id, field, hint }));
@@ -266,6 +267,7 @@ export async function writeS3Output(
     conv.input.end();
     await tail;
     await upload.commit();
+    faultPoint('after-s3-commit', ctx.object.id);
   } catch (e) {
     conv.input.destroy();
     tail.catch(() => {});
@@ -276,9 +278,15 @@ export async function writeS3Output(
   return rows;
 }
 
-/** Destroys `stream` when the activity is cancelled, so the copy fails and rolls back. */
+/**
+ * Destroys `stream` when the activity is cancelled, so the copy fails and rolls back. The error
+ * reaches whoever reads or writes the stream; one not yet piped anywhere must not crash the run.
+ */
 export function abortWith(signal: AbortSignal, stream: Readable | Writable): () => void {
-  const onAbort = () => stream.destroy(new Error('the activity was cancelled'));
+  const onAbort = () => {
+    stream.on('error', () => undefined);
+    stream.destroy(new Error('the activity was cancelled'));
+  };
   if (signal.aborted) onAbort();
   signal.addEventListener('abort', onAbort, { once: true });
   return () => signal.removeEventListener('abort', onAbort);

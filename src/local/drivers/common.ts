@@ -26,9 +26,41 @@ function excerptSql(sql: string): string {
   return one.length > 160 ? one.slice(0, 157) + '...' : one;
 }
 
+/** The session died under a statement (a driver raises it when the socket closes mid-result). */
+export class ConnectionLost extends Error {}
+
+/**
+ * Errors that mean the server session is gone, not that the statement was wrong: PostgreSQL's
+ * admin/crash shutdown (pg_terminate_backend), pg's "Connection terminated", MariaDB's
+ * ER_CONNECTION_KILLED and mysql2's fatal protocol errors.
+ */
+export function isConnectionLost(e: unknown): boolean {
+  if (e instanceof ConnectionLost) return true;
+  const x = e as { code?: unknown; errno?: unknown; fatal?: unknown; message?: unknown } | undefined;
+  if (!x || typeof x !== 'object') return false;
+  if (x.code === '57P01' || x.code === '57P02' || x.code === 'PROTOCOL_CONNECTION_LOST') return true;
+  if (x.errno === 1927 || x.errno === 2013 || x.errno === 2006) return true;
+  if (x.fatal === true) return true;
+  return typeof x.message === 'string' && /Connection terminated|ECONNRESET|EPIPE/.test(x.message);
+}
+
 /** A database error as an EtlError naming the statement; EtlErrors pass through unchanged. */
 export function sqlError(kind: string, sql: string, e: unknown): EtlError {
   if (e instanceof EtlError) return e;
+  if (isConnectionLost(e)) {
+    const lost = new EtlError(
+      diag(
+        'ETL7400',
+        `${kind}: the connection was lost while a statement ran: ${errMessage(e)} (in statement: ${excerptSql(sql)})`,
+        {
+          hint: 'the server ended the session (killed, restarted, or the network dropped); the step can be run again',
+        },
+      ),
+      ExitCode.ENVIRONMENT,
+    );
+    (lost as { cause?: unknown }).cause = e;
+    return lost;
+  }
   // PostgreSQL says where a COPY failed (`COPY t, line 5001, column amount: "x"`): keep it.
   const extra = e as { detail?: unknown; where?: unknown };
   const context = [extra.detail, extra.where]
@@ -108,5 +140,25 @@ export abstract class SessionDriver {
       }
       throw e;
     }
+  }
+}
+
+/** How long a driver's close waits for the server's goodbye before it drops the socket. */
+export const CLOSE_WAIT_MS = 2000;
+
+/** Waits for `ending` at most `ms`; true when it settled in time. */
+export async function settlesWithin(ending: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([
+      ending.then(
+        () => true as const,
+        () => true as const,
+      ),
+      timedOut,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }

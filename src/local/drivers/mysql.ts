@@ -12,8 +12,10 @@ import { splitStatements } from '../translate.js';
 import { RowEncoder } from '../tsv.js';
 import { queryToTsv } from './mysql-tsv.js';
 import {
+  CLOSE_WAIT_MS,
   connectError,
   quoteQualifiedWith,
+  settlesWithin,
   redactUrl,
   sqlError,
   stripTrailingSemicolons,
@@ -60,7 +62,13 @@ export async function openMysql(url: string, opts: OpenDriverOptions): Promise<D
     throw connectError(displayUrl, e);
   }
   conn.on('error', () => {});
-  const driver = new MysqlDriver(conn, displayUrl);
+  const server = {
+    host: conn.config.host,
+    port: conn.config.port,
+    user: conn.config.user,
+    password: decodeURIComponent(u.password),
+  };
+  const driver = new MysqlDriver(conn, displayUrl, server);
   // Session in UTC and strict, so loads fail instead of silently mangling values.
   await driver.exec(
     "SET time_zone = '+00:00', sql_mode = CONCAT_WS(',', NULLIF(@@sql_mode, ''), 'STRICT_ALL_TABLES')",
@@ -74,8 +82,23 @@ class MysqlDriver extends SessionDriver implements Driver {
   constructor(
     private readonly conn: Mysql.Connection,
     readonly displayUrl: string,
+    private readonly server: Mysql.ConnectionOptions,
   ) {
     super();
+  }
+
+  /** KILL QUERY from a second session: the server stops the statement and this session stays usable. */
+  async cancel(): Promise<void> {
+    const id = this.conn.threadId;
+    if (id === null || id === undefined) return;
+    const mysql = (await import('mysql2')).default;
+    const other = mysql.createConnection({ ...this.server, connectTimeout: 5000 });
+    other.on('error', () => {});
+    try {
+      await other.promise().query(`KILL QUERY ${Number(id)}`);
+    } finally {
+      other.destroy();
+    }
   }
 
   private raw(
@@ -217,6 +240,8 @@ class MysqlDriver extends SessionDriver implements Driver {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.conn.end(() => resolve()));
+    // COM_QUIT waits behind a running statement: a session still busy is dropped.
+    const ended = new Promise<void>((resolve) => this.conn.end(() => resolve()));
+    if (!(await settlesWithin(ended, CLOSE_WAIT_MS))) this.conn.destroy();
   }
 }

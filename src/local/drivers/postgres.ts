@@ -5,8 +5,10 @@ import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PgTextToTsv } from '../tsv.js';
 import {
+  CLOSE_WAIT_MS,
   connectError,
   quoteQualifiedWith,
+  settlesWithin,
   redactUrl,
   sqlError,
   stripTrailingSemicolons,
@@ -24,12 +26,13 @@ export function pgColumnList(columns: readonly string[] | undefined, quote: (s: 
 
 export async function openPostgres(url: string, opts: OpenDriverOptions): Promise<Driver> {
   const displayUrl = redactUrl(url);
-  const client = new pg.Client({
+  const settings: pg.ClientConfig = {
     connectionString: url.replace(/^postgresql:/i, 'postgres:'),
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
     // Redshift sessions run in UTC; so do ours, so timestamptz text is the same everywhere.
     options: '-c TimeZone=UTC',
-  });
+  };
+  const client = new pg.Client(settings);
   // An idle client whose server goes away emits 'error'; without a listener that would crash.
   client.on('error', () => {});
   try {
@@ -37,7 +40,7 @@ export async function openPostgres(url: string, opts: OpenDriverOptions): Promis
   } catch (e) {
     throw connectError(displayUrl, e);
   }
-  return new PostgresDriver(client, displayUrl);
+  return new PostgresDriver(client, displayUrl, settings);
 }
 
 /** Identifier quoting and placeholders shared by the PostgreSQL and PGlite drivers. */
@@ -60,8 +63,24 @@ class PostgresDriver extends PostgresDialect implements Driver {
   constructor(
     private readonly client: pg.Client,
     readonly displayUrl: string,
+    private readonly settings: pg.ClientConfig,
   ) {
     super();
+  }
+
+  /** pg_cancel_backend from a second session: the server stops the statement, not just the client. */
+  async cancel(): Promise<void> {
+    // pg keeps the backend's pid from the handshake; it is not in the typings.
+    const pid = (this.client as unknown as { processID?: number }).processID;
+    if (!pid) return;
+    const other = new pg.Client({ ...this.settings, connectionTimeoutMillis: 5000 });
+    other.on('error', () => {});
+    try {
+      await other.connect();
+      await other.query('SELECT pg_cancel_backend($1)', [pid]);
+    } finally {
+      await other.end().catch(() => {});
+    }
   }
 
   async query(sql: string, params?: readonly unknown[]): Promise<QueryResult> {
@@ -110,6 +129,11 @@ class PostgresDriver extends PostgresDialect implements Driver {
   }
 
   async close(): Promise<void> {
-    await this.client.end().catch(() => {});
+    // The server reads the goodbye only between statements: a session still busy is dropped.
+    if (await settlesWithin(this.client.end(), CLOSE_WAIT_MS)) return;
+    // pg's socket; internal, but the only way to drop a session that does not answer.
+    (
+      this.client as unknown as { connection?: { stream?: { destroy(): void } } }
+    ).connection?.stream?.destroy();
   }
 }

@@ -66,6 +66,13 @@ export interface Driver {
   quoteQualified(name: string): string;
   /** The i-th (1-based) parameter placeholder in this engine's syntax. */
   placeholder(i: number): string;
+  /**
+   * Asks the server to cancel the statement this session is running, from a second session
+   * (PostgreSQL pg_cancel_backend, MariaDB KILL QUERY); the statement then fails with the
+   * server's "cancelled" error. Nothing when idle. Embedded databases have none.
+   */
+  cancel?(): Promise<void>;
+  /** Ends the session; a session still busy after a short wait is dropped. */
   close(): Promise<void>;
 }
 
