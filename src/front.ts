@@ -15,6 +15,8 @@ import type { Definition } from './definition/model.js';
 import type { Diagnostic } from './diagnostics/index.js';
 import { diag, EtlError, ExitCode, hasErrors, sortDiagnostics } from './diagnostics/index.js';
 import { jsonErrorPosition, objectLineIndex } from './definition/json-lines.js';
+import type { ParameterInput } from './definition/parameter-input.js';
+import { applyParameters, configValuesFor } from './definition/parameter-input.js';
 
 export interface FrontOptions {
   mode?: string;
@@ -38,6 +40,13 @@ export interface FrontOptions {
   now?: Date;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Parameters from the command line, as the AWS CLI takes them (`--parameter-objects`,
+   * `--parameter-values`, `--parameter-values-uri`); the config's `parameters:` are added here.
+   */
+  parameters?: ParameterInput;
+  /** A parameter with no value is an error (`--require-values`; always so for `definitions: 'run'`). */
+  requireValues?: boolean;
 }
 
 export interface CheckedPipeline {
@@ -80,6 +89,17 @@ const isJson = (f: string): boolean => extname(f).toLowerCase() === '.json';
  * `definition validate`'s job; a pipeline YAML gets every finding on every path.
  */
 const UNREADABLE = new Set(['ETL4001', 'ETL4002', 'ETL4003', 'ETL4004', 'ETL4006', 'ETL4010', 'ETL4030']);
+/** Also stops a local run: a parameter without a value (AWS refuses the activation too). */
+const STOPS_RUN = new Set([...UNREADABLE, 'ETL4076']);
+
+/** The command line's parameters plus the config's `parameters:` for a definition of these names. */
+function parametersFor(
+  opts: FrontOptions,
+  config: ResolvedConfig | undefined,
+  names: string[],
+): ParameterInput {
+  return { ...opts.parameters, configValues: configValuesFor(config?.parameters, names) };
+}
 
 function readDefinitionJson(
   check: CheckJson,
@@ -88,6 +108,7 @@ function readDefinitionJson(
   opts: FrontOptions,
   now: Date,
   sources: Map<string, string>,
+  config: ResolvedConfig | undefined,
 ): CheckedPipeline {
   const text = readFileSync(file, 'utf8');
   sources.set(display, text);
@@ -104,7 +125,7 @@ function readDefinitionJson(
     });
     return { file: display, kind: 'json', name: fallbackName, diagnostics: [d], ok: false, runnable: false };
   }
-  return checkJson(check, json, text, display, fallbackName, opts, now);
+  return checkJson(check, json, text, display, fallbackName, opts, now, config);
 }
 
 type CheckJson = (typeof import('./definition/check.js'))['checkDefinitionJson'];
@@ -117,12 +138,18 @@ function checkJson(
   fallbackName: string,
   opts: FrontOptions,
   now: Date,
+  config: ResolvedConfig | undefined,
 ): CheckedPipeline {
-  const checked = check(json, display, { now, maxObjects: opts.maxObjects });
+  const checked = check(json, display, {
+    now,
+    maxObjects: opts.maxObjects,
+    parameters: parametersFor(opts, config, [fallbackName]),
+    requireValues: opts.requireValues || opts.definitions === 'run',
+  });
   let diagnostics = checked.diagnostics;
   // A definition that could not be read keeps every finding: they say why.
   if (opts.definitions === 'run' && checked.definition)
-    diagnostics = diagnostics.filter((d) => UNREADABLE.has(d.code));
+    diagnostics = diagnostics.filter((d) => STOPS_RUN.has(d.code));
   const lineOf = objectLineIndex(text);
   diagnostics = diagnostics.map((d) => {
     if (d.objectId === undefined || d.line !== undefined) return d;
@@ -201,6 +228,14 @@ export async function loadAndCheck(paths: string[], opts: FrontOptions = {}): Pr
     config = compiled.config;
     for (const [k, v] of compiled.sources) sources.set(k, v);
     for (const p of compiled.pipelines) {
+      if (p.definition) {
+        // Compiled values stay; the config's and the command line's parameters are added over them.
+        const input = parametersFor(opts, config, [basename(p.file, extname(p.file))]);
+        p.definition = applyParameters(p.definition, {
+          objects: input.objects,
+          configValues: { ...input.configValues, ...input.values },
+        });
+      }
       const findings = [...p.diagnostics, ...(p.definition ? verifyDefinition(p.definition, now) : [])];
       const name = p.definition?.meta?.pipelineName ?? basename(p.file, extname(p.file));
       pipelines.push({
@@ -213,7 +248,7 @@ export async function loadAndCheck(paths: string[], opts: FrontOptions = {}): Pr
         runnable: p.definition !== undefined && !hasErrors(p.diagnostics),
       });
     }
-  } else if (!only) {
+  } else if (!only || opts.configPath !== undefined || opts.mode !== undefined) {
     // Definition files stand for pipelines: their folders are where a config is looked for after the cwd.
     const searchFrom = [...new Set(json.map((f) => dirname(resolve(cwd, f))))];
     config = loadConfig({
@@ -238,6 +273,7 @@ export async function loadAndCheck(paths: string[], opts: FrontOptions = {}): Pr
           opts,
           now,
           sources,
+          config,
         ),
       );
   }

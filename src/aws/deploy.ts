@@ -170,12 +170,7 @@ export async function deployDefinition(def: Definition, opts: DeployOptions): Pr
 
   // 1. Assets first, so the definition never references an object that is not on S3.
   result.assets = await uploadAssets(clients, def.meta?.assets ?? [], { dryRun });
-  for (const a of result.assets) {
-    if (a.action !== 'present')
-      say(`${a.action === 'uploaded' ? 'uploaded' : 'would upload'} ${a.kind} ${a.uri} (${a.bytes} bytes)`);
-  }
-  const present = result.assets.filter((a) => a.action === 'present').length;
-  if (present > 0) say(`${present} asset${present === 1 ? '' : 's'} already on S3`);
+  sayAssets(result.assets, say);
 
   // 2. The pipeline: found by name + uniqueId, or created (CreatePipeline is idempotent on both).
   let existing: DeployedPipeline | undefined = await findPipeline(clients, identity);
@@ -307,8 +302,23 @@ export async function deployDefinition(def: Definition, opts: DeployOptions): Pr
   }
 
   // 5. Activate, unless an unchanged pipeline is already running on its schedule.
+  await activateStep(def, opts, result, existing?.state, say);
+  return result;
+}
+
+/** Step 5 of a deploy: activate, or say why not (already running, dry run). */
+async function activateStep(
+  def: Definition,
+  opts: DeployOptions,
+  result: DeployResult,
+  existingState: string | undefined,
+  say: (line: string) => void,
+): Promise<void> {
+  const dryRun = Boolean(opts.dryRun);
+  const { clients } = opts;
+  const pipelineId = result.pipelineId;
   const alreadyActive =
-    result.diff.unchanged && existing?.state === 'SCHEDULED' && !opts.startTimestamp && !isOnDemand(def);
+    result.diff.unchanged && existingState === 'SCHEDULED' && !opts.startTimestamp && !isOnDemand(def);
   if (alreadyActive) {
     result.activate = 'already-active';
     say('pipeline already active: not re-activated (pass -t to resume from another time)');
@@ -333,5 +343,13 @@ export async function deployDefinition(def: Definition, opts: DeployOptions): Pr
     result.activate = 'activated';
     say(`activated${opts.startTimestamp ? ` from ${opts.startTimestamp.toISOString()}` : ''}`);
   }
-  return result;
+}
+
+function sayAssets(assets: DeployResult['assets'], say: (line: string) => void): void {
+  for (const a of assets) {
+    if (a.action !== 'present')
+      say(`${a.action === 'uploaded' ? 'uploaded' : 'would upload'} ${a.kind} ${a.uri} (${a.bytes} bytes)`);
+  }
+  const present = assets.filter((a) => a.action === 'present').length;
+  if (present > 0) say(`${present} asset${present === 1 ? '' : 's'} already on S3`);
 }

@@ -29,8 +29,8 @@ export async function readHistory(
   pipelines: readonly string[],
   limit = 500,
 ): Promise<Map<string, PipelineHistory> | undefined> {
-  if (!existsSync(join(stateDir, 'state.db'))) return undefined;
-  const { openStateStore } = await import('../local/state/open.js');
+  const { openStateStore, stateUrlFor } = await import('../local/state/open.js');
+  if (!stateUrlFor(stateDir) && !existsSync(join(stateDir, 'state.db'))) return undefined;
   const store = await openStateStore({ stateDir });
   try {
     const out = new Map<string, PipelineHistory>();

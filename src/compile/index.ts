@@ -61,6 +61,34 @@ export function etlctlVersion(): string {
   return cachedVersion ?? '0.0.0';
 }
 
+/** Folders a folder argument never descends into: hidden ones (.git, .etlctl) and installed packages. */
+const SKIPPED_FOLDERS = new Set(['node_modules']);
+
+function yamlFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name.startsWith('.')) continue;
+    const full = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIPPED_FOLDERS.has(e.name)) out.push(...yamlFilesUnder(full));
+    } else if (['.yaml', '.yml'].includes(extname(e.name))) out.push(full);
+  }
+  return out;
+}
+
+/**
+ * A YAML file found in a folder is a pipeline when it has a top-level `steps:` key: config files
+ * (config/etlctl.yaml, a mode file), CI workflows and the like are not. Files named on the
+ * command line are always read as pipelines, so a pipeline missing `steps:` still gets its error.
+ */
+function isPipelineText(file: string): boolean {
+  try {
+    return /^["']?steps["']?\s*:/m.test(readFileSync(file, 'utf8'));
+  } catch {
+    return true; // unreadable: reading it as a pipeline reports why
+  }
+}
+
 /**
  * Expand files and folders into pipeline files (.yaml/.yml), sorted for stable output. Files of
  * a folder that are named in `skip` (the config file) are not pipelines and are left out.
@@ -83,13 +111,11 @@ export function expandPipelinePaths(
       continue;
     }
     if (statSync(abs).isDirectory()) {
-      const found = readdirSync(abs, { recursive: true })
-        .map(String)
-        .filter((f) => ['.yaml', '.yml'].includes(extname(f)))
-        .sort()
-        .map((f) => join(abs, f))
-        .filter((f) => !skip.has(f));
-      if (found.length === 0) diagnostics.push(diag('ETL8004', `no .yaml or .yml files in ${p}`));
+      const found = yamlFilesUnder(abs)
+        .filter((f) => !skip.has(f) && isPipelineText(f))
+        .sort();
+      if (found.length === 0)
+        diagnostics.push(diag('ETL8004', `no pipeline files (.yaml or .yml with steps:) in ${p}`));
       files.push(...found);
     } else if (!['.yaml', '.yml'].includes(extname(abs))) {
       diagnostics.push(diag('ETL8005', `${p} is not a pipeline file: expected a .yaml or .yml file`));

@@ -132,6 +132,7 @@ export function build(m: Record<string, unknown>, values: Map<string, ConfigValu
     permissions: readSection('database', s.database.keys, m.database, rc).permissions as SchemaConfig['permissions'],
     bootstrap: readKey(s.bootstrap, m.bootstrap, 'bootstrap', rc) as SchemaConfig['bootstrap'],
     teardown: readKey(s.teardown, m.teardown, 'teardown', rc),
+    parameters: readKey(s.parameters, m.parameters, 'parameters', rc),
   };
   checkLocations(typed.aws, rc);
   if (hasErrors(rc.diagnostics))

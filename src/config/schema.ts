@@ -208,10 +208,37 @@ export const CONFIG_SCHEMA = {
         doc: 'run state, logs, embedded databases and local S3 (relative to the project folder)',
       },
       s3_endpoint: { type: 'string', doc: 'an S3-compatible endpoint instead of the local S3 folder' },
+      // Many agents on many machines (issue 15): a shared state store, and how activations run.
+      state_url: {
+        type: 'string',
+        doc: 'a shared state store for many agents: postgres://user@host/db (?schema=NAME, default etlctl); none: SQLite in state_dir',
+      },
+      execution: {
+        type: 'enum',
+        values: ['inline', 'agents'],
+        default: 'inline',
+        doc: 'inline: `pipeline activate` runs the instances itself; agents: it enqueues them for `etlctl agent`s',
+      },
+      shared_path: {
+        type: 'boolean',
+        default: false,
+        doc: 'state_dir is on storage every agent machine sees (a network file system), so local S3 handoffs cross machines',
+      },
       overlap_steps: {
         type: 'boolean',
         default: true,
         doc: 'start a load together with the extract writing its input and stream between them',
+      },
+      // Issue 13 (parity): shell steps as Data Pipeline's Amazon Linux workers run them.
+      shell: {
+        type: 'string',
+        default: 'bash',
+        doc: 'shell that runs ShellCommandActivity commands (Data Pipeline workers use bash)',
+      },
+      skip_package_installs: {
+        type: 'boolean',
+        default: true,
+        doc: 'skip `yum install` / `apt-get install` preambles of shell commands (listed in the run report)',
       },
     },
   },
@@ -292,6 +319,14 @@ export const CONFIG_SCHEMA = {
   },
   bootstrap: { type: 'step-lists', doc: 'pipeline-level bootstrap steps ({ec2: [...], emr: [...]})' },
   teardown: { type: 'any', doc: 'the step run after every other step' },
+  // Issue 13 (parity): values of Data Pipeline parameters, as `--parameter-values` gives them.
+  parameters: {
+    type: 'any',
+    doc:
+      'parameter values of definitions: `myX: value` (every definition) or `<definition>: {myX: value}` ' +
+      '(by file name without .json); a list is an array value; under the command line\'s --parameter-values',
+    example: { myS3Bucket: 'acme-etl', daily_export: { myRDSId: 'prod-db' } },
+  },
 } as const satisfies Readonly<Record<string, NodeSpec>>;
 
 export type ConfigSchema = typeof CONFIG_SCHEMA;
@@ -314,6 +349,11 @@ export const PROCESS_ENV = [
   'NO_TEMPLATE_CACHE',
   'WORKER_ID',
   'GRAPH_FONT',
+  // Fault injection for the engine's fault tests (src/local/faults.ts).
+  'FAULT',
+  // Who run actions are recorded as, and the `etlctl ui` token for non-loopback hosts (issue 14).
+  'ACTOR',
+  'UI_TOKEN',
 ];
 
 export const ENV_PREFIX = 'ETLCTL_';

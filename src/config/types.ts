@@ -87,6 +87,8 @@ export interface SchemaConfig {
   /** Pipeline-level step lists from config (Dataduct `bootstrap:` / `teardown:`). */
   bootstrap?: ValueOf<ConfigSchema['bootstrap']>;
   teardown?: ValueOf<ConfigSchema['teardown']>;
+  /** `parameters:` values of Data Pipeline parameters (src/definition/parameter-input.ts reads them). */
+  parameters?: ValueOf<ConfigSchema['parameters']>;
 }
 
 export interface ResolvedConfig extends SchemaConfig {

@@ -5,6 +5,8 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { Definition, FieldValue, ParameterObject, PipelineObject } from './model.js';
 import { fromApiJson, fromFileJson } from './json.js';
+import type { ParameterInput } from './parameter-input.js';
+import { applyParameters } from './parameter-input.js';
 import { C, finding } from './rules/codes.js';
 import type { CheckOptions } from './rules/context.js';
 import { CheckContext } from './rules/context.js';
@@ -113,12 +115,14 @@ function internal(message: string, file?: string): Diagnostic {
 export function checkDefinitionJson(
   json: unknown,
   file?: string,
-  opts: Omit<CheckOptions, 'file'> = {},
+  opts: Omit<CheckOptions, 'file'> & { parameters?: ParameterInput } = {},
 ): { definition?: Definition; diagnostics: Diagnostic[] } {
   try {
     const raw = checkRawJson(json, file);
     if (!raw.clean) return { diagnostics: raw.diagnostics };
-    const definition = raw.format === 'api' ? fromApiJson(raw.clean) : fromFileJson(raw.clean);
+    const read = raw.format === 'api' ? fromApiJson(raw.clean) : fromFileJson(raw.clean);
+    // Checked as AWS holds it after put/activate with the command line's parameters.
+    const definition = opts.parameters ? applyParameters(read, opts.parameters) : read;
     return {
       definition,
       diagnostics: [...raw.diagnostics, ...checkDefinition(definition, { ...opts, file })],

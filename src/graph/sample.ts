@@ -72,80 +72,16 @@ export function makeChainDefinition(steps: number): Definition {
   );
   metaSteps.push({ name: 'bootstrap', type: 'bootstrap', line: 7, objectIds: [bootstrap] });
 
-  let prev = bootstrap;
-  let s3 = '';
-  let table = '';
-  for (let i = 0; i < steps; i++) {
-    const type = STEP_TYPES[i % STEP_TYPES.length];
-    const name = `step_${String(i + 1).padStart(3, '0')}`;
-    const line = 10 + i * 6;
-    const ids: string[] = [];
-    const obj = (suffix: string, fields: Record<string, FieldValue>) => {
-      const id = add(`${name}.${suffix}`, fields, line, name, type);
-      ids.push(id);
-      return id;
-    };
-    const common = { dependsOn: [ref(prev), ref(bootstrap)] };
-    let activity: string;
-    if (type === 'extract-rds') {
-      const source = obj('SqlDataNode', {
-        type: 'SqlDataNode',
-        table: `source_${i}`,
-        database: ref('AppDatabase'),
-      });
-      s3 = obj('S3DataNode', {
-        type: 'S3DataNode',
-        directoryPath: `s3://etl-bucket/data/chain/#{format(@scheduledStartTime,'YYYYMMdd')}/${name}/`,
-      });
-      activity = obj('CopyActivity', {
-        type: 'CopyActivity',
-        input: ref(source),
-        output: ref(s3),
-        ...common,
-      });
-    } else if (type === 'load-redshift') {
-      table = obj('RedshiftDataNode', {
-        type: 'RedshiftDataNode',
-        schemaName: 'staging',
-        tableName: `t_${i}`,
-        database: ref('Warehouse'),
-      });
-      activity = obj('RedshiftCopyActivity', {
-        type: 'RedshiftCopyActivity',
-        insertMode: 'TRUNCATE',
-        input: ref(s3),
-        output: ref(table),
-        ...common,
-      });
-    } else if (type === 'upsert') {
-      const dest = obj('RedshiftDataNode', {
-        type: 'RedshiftDataNode',
-        schemaName: 'analytics',
-        tableName: `t_${i}`,
-        database: ref('Warehouse'),
-      });
-      activity = obj('SqlActivity', {
-        type: 'SqlActivity',
-        database: ref('Warehouse'),
-        script: 'BEGIN; … COMMIT;',
-        input: ref(table),
-        output: ref(dest),
-        ...common,
-      });
-      table = dest;
-    } else {
-      activity = obj('ShellCommandActivity', {
-        type: 'ShellCommandActivity',
-        command: `etlctl task qa primary-key ${name}`,
-        ...common,
-      });
-    }
-    metaSteps.push({ name, type, line, objectIds: ids });
-    prev = activity;
-  }
+  const chain: Chain = { prev: bootstrap, bootstrap, s3: '', table: '' };
+  for (let i = 0; i < steps; i++) metaSteps.push(addChainStep(add, chain, i));
   const teardown = add(
     'teardown.ShellCommandActivity',
-    { type: 'ShellCommandActivity', command: 'true', dependsOn: [ref(prev)], onFail: ref('FailureAlarm') },
+    {
+      type: 'ShellCommandActivity',
+      command: 'true',
+      dependsOn: [ref(chain.prev)],
+      onFail: ref('FailureAlarm'),
+    },
     10 + steps * 6,
     'teardown',
     'teardown',
@@ -170,4 +106,94 @@ export function makeChainDefinition(steps: number): Definition {
       steps: metaSteps,
     },
   };
+}
+
+type AddObject = (
+  id: string,
+  fields: Record<string, FieldValue>,
+  line: number,
+  step?: string,
+  stepType?: string,
+) => string;
+
+/** Where the chain has got to: the last activity, and the S3 folder and table the next steps read. */
+interface Chain {
+  prev: string;
+  bootstrap: string;
+  s3: string;
+  table: string;
+}
+
+/** Step `i` of the chain: its objects, depending on the step before it. */
+function addChainStep(
+  add: AddObject,
+  chain: Chain,
+  i: number,
+): NonNullable<Definition['meta']>['steps'][number] {
+  const type = STEP_TYPES[i % STEP_TYPES.length];
+  const name = `step_${String(i + 1).padStart(3, '0')}`;
+  const line = 10 + i * 6;
+  const ids: string[] = [];
+  const obj = (suffix: string, fields: Record<string, FieldValue>) => {
+    const id = add(`${name}.${suffix}`, fields, line, name, type);
+    ids.push(id);
+    return id;
+  };
+  const common = { dependsOn: [ref(chain.prev), ref(chain.bootstrap)] };
+  let activity: string;
+  if (type === 'extract-rds') {
+    const source = obj('SqlDataNode', {
+      type: 'SqlDataNode',
+      table: `source_${i}`,
+      database: ref('AppDatabase'),
+    });
+    chain.s3 = obj('S3DataNode', {
+      type: 'S3DataNode',
+      directoryPath: `s3://etl-bucket/data/chain/#{format(@scheduledStartTime,'YYYYMMdd')}/${name}/`,
+    });
+    activity = obj('CopyActivity', {
+      type: 'CopyActivity',
+      input: ref(source),
+      output: ref(chain.s3),
+      ...common,
+    });
+  } else if (type === 'load-redshift') {
+    chain.table = obj('RedshiftDataNode', {
+      type: 'RedshiftDataNode',
+      schemaName: 'staging',
+      tableName: `t_${i}`,
+      database: ref('Warehouse'),
+    });
+    activity = obj('RedshiftCopyActivity', {
+      type: 'RedshiftCopyActivity',
+      insertMode: 'TRUNCATE',
+      input: ref(chain.s3),
+      output: ref(chain.table),
+      ...common,
+    });
+  } else if (type === 'upsert') {
+    const dest = obj('RedshiftDataNode', {
+      type: 'RedshiftDataNode',
+      schemaName: 'analytics',
+      tableName: `t_${i}`,
+      database: ref('Warehouse'),
+    });
+    activity = obj('SqlActivity', {
+      type: 'SqlActivity',
+      database: ref('Warehouse'),
+      script: 'BEGIN; … COMMIT;',
+      input: ref(chain.table),
+      output: ref(dest),
+      ...common,
+    });
+    chain.table = dest;
+  } else {
+    activity = obj('ShellCommandActivity', {
+      type: 'ShellCommandActivity',
+      command: `etlctl task qa primary-key ${name}`,
+      ...common,
+    });
+  }
+  chain.prev = activity;
+  return { name, type, line, objectIds: ids };
 }

@@ -40,6 +40,10 @@ export interface LocalRunOptions {
   parallel?: number;
   mode?: string;
   cwd: string;
+  /** The run kind recorded in the state store (default 'activate'). */
+  kind?: 'activate' | 'definition-run';
+  /** Asked before a scheduled pipeline is registered with the agent (absent: registered). */
+  confirmRegister?: (pipeline: string) => Promise<boolean>;
   /** Asked when a backfill is above the limit (--yes answers for scripts). */
   confirmBackfill: (pipeline: string, periods: number, limit: number) => Promise<boolean>;
   /** The engine's events of one pipeline's run. */
@@ -99,10 +103,14 @@ export function unfinished(summary: RunSummary): Set<number> {
 }
 
 /** The attempts of each instance of a run, read back from the state store. */
-async function attemptsOf(stateDir: string, summary: RunSummary): Promise<Map<number, AttemptView[]>> {
+async function attemptsOf(
+  stateDir: string,
+  summary: RunSummary,
+  url?: string,
+): Promise<Map<number, AttemptView[]>> {
   const byInstance = new Map<number, AttemptView[]>();
   if (summary.instances.length === 0) return byInstance;
-  const store = await openStateStore({ stateDir });
+  const store = await openStateStore({ stateDir, url });
   try {
     for (const i of summary.instances)
       byInstance.set(
@@ -134,11 +142,12 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunResult>
         stateDir: opts.stateDir,
         until: opts.until,
         pipelineName: d.name,
-        kind: 'activate',
+        kind: opts.kind ?? 'activate',
         retryDelayMs: opts.retryDelayMs,
         parallel: opts.parallel,
         rerunFailed: true,
         markActive: true,
+        confirmRegister: opts.confirmRegister ? () => opts.confirmRegister!(d.name) : undefined,
         confirmBackfill: (periods, limit) => opts.confirmBackfill(d.name, periods, limit),
         cwd: opts.cwd,
         mode: opts.mode,
@@ -157,7 +166,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunResult>
       opts.onRunError?.(d.name, found);
       continue;
     }
-    const attempts = await attemptsOf(opts.stateDir, summary);
+    const attempts = await attemptsOf(opts.stateDir, summary, opts.config.local.stateUrl);
     result.runs.push({ summary, attempts });
     opts.onRunEnd?.(summary, attempts);
     await lineage.close(summary);

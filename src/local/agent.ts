@@ -5,7 +5,7 @@
  * `signal` stops it cleanly: nothing new starts, running attempts get `graceSeconds` to finish,
  * then are killed and left for retry. Prints nothing: it reports through `onEvent`.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromFileJson } from '../definition/json.js';
 import type { Diagnostic } from '../diagnostics/index.js';
@@ -49,6 +49,8 @@ export interface AgentResult {
 
 function acquireLock(stateDir: string): () => void {
   const path = join(stateDir, 'agent.lock');
+  // With a shared state store nothing else creates the directory.
+  mkdirSync(stateDir, { recursive: true });
   for (let i = 0; i < 2; i++) {
     try {
       const fd = openSync(path, 'wx');
@@ -79,7 +81,7 @@ export async function runAgent(opts: AgentOptions): Promise<AgentResult> {
     const baseConfig = loadConfig({ configPath: opts.configPath, mode: opts.mode });
     const stateDir = stateDirOf(baseConfig);
     const result: AgentResult = { stateDir, runs: 0, failedRuns: 0, errors: 0 };
-    store = await openStateStore({ stateDir });
+    store = await openStateStore({ stateDir, url: baseConfig.local.stateUrl });
     release = acquireLock(stateDir);
     const stop = opts.signal;
     opts.onEvent({ kind: 'agent-started', stateDir, pid: process.pid });

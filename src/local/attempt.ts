@@ -10,6 +10,8 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import type { Definition, PipelineObject } from '../definition/model.js';
 import { EtlError, diag } from '../diagnostics.js';
 import { runActivity } from './activities/index.js';
+import type { CommitIdentity } from './commits.js';
+import { CommitLedger } from './commits.js';
 import type { ShellContext } from './activities/shell.js';
 import type { ActivityResult } from './activities/types.js';
 import type { RaisedAlert } from './alarms.js';
@@ -130,6 +132,8 @@ export interface AttemptRun {
   started: number;
   /** The step started a process (recorded so a crash can clean it up). */
   onSpawn(pid: number | undefined): void;
+  /** Data runners' commits on targets are recorded with this identity (exactly-once, commits.ts). */
+  commit?: CommitIdentity;
 }
 
 /** Run one attempt of `l` to its outcome; never throws for what the step did. */
@@ -247,6 +251,10 @@ interface ContextParts {
 function attemptContext(env: AttemptEnv, l: RunInstance, run: AttemptRun, p: ContextParts): ShellContext {
   const { graph, pipeline, stateDir } = env;
   let lastProgress = 0;
+  const log = (line: string): void => {
+    noteRaisedAlert(line, p.raised);
+    p.log.write(line.endsWith('\n') ? line : line + '\n');
+  };
   return {
     object: evaluateObject(graph, p.target, pipeline),
     resolve: (id: string) => {
@@ -271,10 +279,13 @@ function attemptContext(env: AttemptEnv, l: RunInstance, run: AttemptRun, p: Con
     s3: l.handoffIn ? gatedS3(env.s3, l.handoffIn.handoff.done) : env.s3,
     handoff: l.handoffOut?.handoff.writer ?? l.handoffIn?.handoff.reader,
     stateDir,
-    log: (line: string) => {
-      noteRaisedAlert(line, p.raised);
-      p.log.write(line.endsWith('\n') ? line : line + '\n');
-    },
+    log,
+    commits: run.commit
+      ? new CommitLedger(run.commit, log, (line) => {
+          log(`[etlctl] ${line}`);
+          if (!p.translations.includes(line)) p.translations.push(line);
+        })
+      : undefined,
     progress: (rows: number) => {
       l.rows = rows;
       // Runners may report every batch; the display needs a few updates a second at most.

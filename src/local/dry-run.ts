@@ -12,7 +12,7 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import { ObjectGraph } from './objects.js';
 import type { PlannedItem } from './plan.js';
 import { activitiesOf, planInstances, runnableProblems, schedulesOf } from './plan.js';
-import { openStateStore } from './state/open.js';
+import { openStateStore, stateUrlFor } from './state/open.js';
 import type { InstanceRow } from './state/store.js';
 
 export interface PlannedActivity {
@@ -50,7 +50,8 @@ interface Snapshot {
 
 async function snapshot(stateDir: string, pipeline: string): Promise<Snapshot> {
   // Opening the store creates it; a dry run writes nothing, so only an existing one is read.
-  if (!existsSync(join(stateDir, 'state.db'))) return { generation: 1, existing: [] };
+  if (!stateUrlFor(stateDir) && !existsSync(join(stateDir, 'state.db')))
+    return { generation: 1, existing: [] };
   const store = await openStateStore({ stateDir });
   try {
     const p = await store.pipeline(pipeline);

@@ -90,6 +90,8 @@ export interface RunDefinitionOptions {
   sourceFile?: string;
   /** Register a scheduled pipeline for `etlctl agent`. */
   markActive?: boolean;
+  /** With markActive: asked before registering (`definition run`); false leaves it unregistered. */
+  confirmRegister?: () => Promise<boolean>;
   reporter?: Reporter;
   /** Abort to stop: nothing new starts; running attempts get `graceMs`, then are killed and left for retry. */
   signal?: AbortSignal;

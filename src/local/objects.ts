@@ -149,6 +149,21 @@ export function evalField(
   return raw === undefined ? undefined : evaluateTemplate(raw, contextFor(graph, target, pipelineId));
 }
 
+/** Fields the local engine does not use: evaluated when they can be, dropped when they cannot. */
+const NOT_USED_LOCALLY = new Set([
+  'pipelineLogUri',
+  'role',
+  'resourceRole',
+  'runsOn',
+  'workerGroup',
+  'terminateAfter',
+  'region',
+  'reportProgressTimeout',
+  'onLateAction',
+  'lateAfterTimeout',
+]);
+const RESOURCE_TYPES = new Set(['Ec2Resource', 'EmrCluster', 'HttpProxy']);
+
 /** An object with its effective fields, every string evaluated for this instance (refs kept as refs). */
 export function evaluateObject(graph: ObjectGraph, target: EvalTarget, pipelineId: string): PipelineObject {
   const ctx = contextFor(graph, target, pipelineId);
@@ -158,8 +173,15 @@ export function evaluateObject(graph: ObjectGraph, target: EvalTarget, pipelineI
       fields[key] = evaluateField(v, ctx);
     } catch (e) {
       // A secret without a value (`*password` of a database that runs embedded locally) is only
-      // an error if something uses it; connections take their credentials from the config.
-      if (!key.startsWith('*')) throw e;
+      // an error if something uses it; connections take their credentials from the config. Fields
+      // the local engine never reads (log location, IAM roles, EC2/EMR resources) are not its
+      // business either: a `#{myLogBucket}` there must not fail a step.
+      if (
+        !key.startsWith('*') &&
+        !NOT_USED_LOCALLY.has(key) &&
+        !RESOURCE_TYPES.has(graph.type(target.obj) ?? '')
+      )
+        throw e;
     }
   }
   const type = graph.type(target.obj);

@@ -12,6 +12,8 @@ import type { Definition, PipelineObject } from '../definition/model.js';
 import { stringifyDefinition } from '../definition/json.js';
 import { EtlError, ExitCode, diag } from '../diagnostics.js';
 import { Alarms, lateDeadlines } from './alarms.js';
+import type { CommitIdentity } from './commits.js';
+import { commitScope } from './commits.js';
 import type { AttemptEnv, AttemptOutcome } from './attempt.js';
 import { AbortReason, nextState, openAttemptEnv, runAttempt } from './attempt.js';
 import type { Reporter, RunDefinitionOptions, RunSummary } from './engine.js';
@@ -25,11 +27,17 @@ import { activitiesOf, planInstances, runnableProblems, schedulesOf } from './pl
 import { ReadyQueue } from './queue.js';
 import type { ScheduleSpec } from './schedule.js';
 import { openStateStore } from './state/open.js';
-import type { PipelineRow, RunRow, StateStore, WorkerRef } from './state/store.js';
+import type { AttemptRow, PipelineRow, RunRow, StateStore, WorkerRef } from './state/store.js';
 import { TERMINAL, localWorker } from './state/store.js';
 import { killStray, secretParameters } from './workspace.js';
 
 const DEFAULT_BACKFILL_LIMIT = 100;
+/** Activity types whose runners commit on target databases through the commit ledger. */
+const COMMITTING_TYPES: ReadonlySet<string> = new Set([
+  'SqlActivity',
+  'CopyActivity',
+  'RedshiftCopyActivity',
+]);
 /** How long a claimed instance stays ours without a heartbeat (Data Pipeline's reportProgressTimeout). */
 const DEFAULT_LEASE_MS = 60_000;
 
@@ -47,6 +55,8 @@ interface RunContext {
   /** When the run started, and its activation time. */
   t0: number;
   now: Date;
+  /** The store and pipeline, as exactly-once markers in target databases name them (commits.ts). */
+  commitScope?: string;
 }
 
 export async function runDefinition(def: Definition, opts: RunDefinitionOptions): Promise<RunSummary> {
@@ -59,7 +69,7 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
   const problems = runnableProblems(graph, activities, pipeline);
   if (problems.length > 0) throw new EtlError(problems);
 
-  const store = opts.store ?? (await openStateStore({ stateDir }));
+  const store = opts.store ?? (await openStateStore({ stateDir, url: opts.config.local?.stateUrl }));
   try {
     const c: RunContext = {
       def,
@@ -146,8 +156,15 @@ async function prepare(c: RunContext): Promise<Prepared> {
     }
   }
   // Only now (backfill accepted) does the agent take the pipeline over.
-  if (opts.markActive && !schedules.oneTime && pipelineRow.active !== 1)
-    await store.setActive(pipeline, true);
+  if (opts.markActive && !schedules.oneTime && pipelineRow.active !== 1) {
+    // `definition run` asks first (issue 13); `pipeline activate` registers, as documented.
+    if (!opts.confirmRegister || (await opts.confirmRegister())) await store.setActive(pipeline, true);
+    else
+      c.reporter.event({
+        kind: 'note',
+        message: `${pipeline} is scheduled but not registered with the agent: later periods run on the next \`definition run\` (or pass --register)`,
+      });
+  }
   return { pipelineRow, schedules, plan };
 }
 
@@ -194,6 +211,7 @@ async function execute(c: RunContext, p: Prepared): Promise<RunSummary> {
   // Only now, owning the pipeline's run, may this process stop what a dead run left running.
   for (const a of recorded.interrupted) killStray(a.pid, a.id);
   const runId = recorded.runId;
+  c.commitScope = commitScope(store.location, c.pipeline, p.pipelineRow.first_activation);
   try {
     const instances: RunInstance[] = plan.items.map((item, k) => {
       const row = recorded.instances[k];
@@ -466,6 +484,7 @@ class Scheduler {
       attemptId: att.id,
       logPath,
       started,
+      commit: await this.commitIdentity(l, att),
       onSpawn: (pid) => {
         if (pid === undefined) ended = null;
         else {
@@ -475,6 +494,26 @@ class Scheduler {
       },
     });
     await this.record(l, { id: att.id, number: att.number, started, logPath, pid: ended }, outcome);
+  }
+
+  /**
+   * How the attempt's commits on target databases are marked: its epoch is the last attempt the
+   * store recorded FINISHED, so a resume finds what a killed attempt committed, a rerun does not.
+   */
+  private async commitIdentity(l: RunInstance, att: AttemptRow): Promise<CommitIdentity | undefined> {
+    if (!this.c.commitScope || !COMMITTING_TYPES.has(l.type)) return undefined;
+    const finished = (await this.c.store.attempts(l.row.id)).filter(
+      (a) => a.id !== att.id && a.status === 'FINISHED',
+    );
+    return {
+      scope: this.c.commitScope,
+      instanceId: l.row.id,
+      pipeline: this.c.pipeline,
+      objectId: l.obj.id,
+      scheduledStart: l.row.scheduled_start,
+      epoch: Math.max(0, ...finished.map((a) => a.number)),
+      attempt: att.number,
+    };
   }
 
   /** Record the attempt's outcome (attempt and instance in one transaction), then act on it. */

@@ -110,8 +110,11 @@ export function dueSlots(
       scheduledEnd,
       dueAt: spec.type === 'cron' ? scheduledStart : scheduledEnd,
     };
-    // Periods inside [start, horizon]: a cron instance starting exactly at the horizon belongs to the next window.
-    const late = spec.type === 'cron' ? slot.dueAt >= horizon : slot.dueAt > horizon;
+    // Periods inside [start, horizon]: a cron instance starting exactly at the horizon belongs to the
+    // next window, except one starting at the activation itself (`startAt: FIRST_ACTIVATION_DATE_TIME`
+    // makes the first slot start exactly then): activating runs it, as on AWS.
+    const atActivation = k === 0 && spec.start.getTime() === activation.getTime();
+    const late = spec.type === 'cron' ? slot.dueAt >= horizon && !atActivation : slot.dueAt > horizon;
     if (late) return { due, next: slot };
     due.push(slot);
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { EtlError, diag, didYouMean } from '../diagnostics/index.js';
 import type { AttemptView } from './activate.js';
 import { attemptView } from './activate.js';
-import { openStateStore } from './state/open.js';
+import { openStateStore, stateUrlFor } from './state/open.js';
 import type { InstanceRow, PipelineRow, RunRow, StateStore } from './state/store.js';
 import { pidAlive } from './state/store.js';
 
@@ -74,9 +74,11 @@ export interface LocalHistory {
 async function openStore(opts: LocalStatusOptions): Promise<{ stateDir: string; store?: StateStore }> {
   const { loadConfig } = await import('../config/load.js');
   const { stateDirOf } = await import('./activate.js');
-  const stateDir = stateDirOf(loadConfig({ configPath: opts.configPath, mode: opts.mode }));
-  if (!existsSync(join(stateDir, 'state.db'))) return { stateDir };
-  return { stateDir, store: await openStateStore({ stateDir }) };
+  const config = loadConfig({ configPath: opts.configPath, mode: opts.mode });
+  const stateDir = stateDirOf(config);
+  const url = stateUrlFor(stateDir, config.local.stateUrl);
+  if (!url && !existsSync(join(stateDir, 'state.db'))) return { stateDir };
+  return { stateDir, store: await openStateStore({ stateDir, url }) };
 }
 
 function notFound(name: string, known: string[]): EtlError {

@@ -441,164 +441,204 @@ class StatementTranslator {
     callOpen: number,
     end: number,
   ): { text: string; next: number } | undefined {
+    return callOpen >= 0 ? this.rewriteCall(tokens, k, w, callOpen, end) : this.rewriteKeyword(tokens, k, w);
+  }
+
+  /** The arguments of the call whose '(' is at `callOpen`. */
+  private callArgs(tokens: Token[], k: number, w: string, callOpen: number, end: number) {
+    const close = matchParen(tokens, callOpen);
+    if (close < 0 || close >= end)
+      throw syntaxError(`unbalanced parentheses after ${w}`, this.source, tokens[k].line);
+    return { close, args: splitArgs(tokens, callOpen, close) };
+  }
+
+  /** A Redshift function call (`w(` …): rewritten, or undefined to keep it. */
+  private rewriteCall(
+    tokens: Token[],
+    k: number,
+    w: string,
+    callOpen: number,
+    end: number,
+  ): { text: string; next: number } | undefined {
     const line = tokens[k].line;
-    const call = () => {
-      const close = matchParen(tokens, callOpen);
-      if (close < 0 || close >= end)
-        throw syntaxError(`unbalanced parentheses after ${w}`, this.source, line);
-      return { close, args: splitArgs(tokens, callOpen, close) };
-    };
     const mysql = this.mysql;
-    if (callOpen >= 0) {
-      switch (w) {
-        case 'GETDATE': {
-          const { close } = call();
-          const text = mysql ? 'UTC_TIMESTAMP()' : "(NOW() AT TIME ZONE 'UTC')::timestamp(0)";
-          this.note(line, `GETDATE() → ${text}`);
-          return { text, next: close + 1 };
-        }
-        case 'NVL': {
-          const { close, args } = call();
-          this.note(line, 'NVL(…) → COALESCE(…)');
-          return {
-            text: `COALESCE(${args.map((a) => this.argText(tokens, a)).join(', ')})`,
-            next: close + 1,
-          };
-        }
-        case 'NVL2': {
-          const { close, args } = call();
-          if (args.length !== 3) throw this.unsupported('NVL2 without exactly three arguments');
-          const [a, b, c] = args.map((x) => this.argText(tokens, x));
-          this.note(line, 'NVL2(a, b, c) → CASE WHEN a IS NOT NULL THEN b ELSE c END');
-          return { text: `(CASE WHEN (${a}) IS NOT NULL THEN ${b} ELSE ${c} END)`, next: close + 1 };
-        }
-        case 'LEN': {
-          const { close, args } = call();
-          const fn = mysql ? 'CHAR_LENGTH' : 'LENGTH';
-          this.note(line, `LEN(…) → ${fn}(…)`);
-          return { text: `${fn}(${args.map((a) => this.argText(tokens, a)).join(', ')})`, next: close + 1 };
-        }
-        case 'DATEADD': {
-          const { close, args } = call();
-          if (args.length !== 3) throw this.unsupported('DATEADD without exactly three arguments');
-          const part = this.datePart(tokens, args[0], 'DATEADD');
-          if (['dow', 'doy', 'epoch'].includes(part)) throw this.unsupported(`DATEADD(${part}, …)`);
-          const n = this.argText(tokens, args[1]);
-          const ts = this.argText(tokens, args[2]);
-          let text: string;
-          if (mysql) {
-            const unit =
-              { millisecond: 'MICROSECOND', microsecond: 'MICROSECOND' }[part] ?? part.toUpperCase();
-            if (['millennium', 'century', 'decade'].includes(part))
-              throw this.unsupported(`DATEADD(${part}, …)`);
-            const amount = part === 'millisecond' ? `(${n}) * 1000` : n;
-            text = `TIMESTAMPADD(${unit}, ${amount}, ${ts})`;
-          } else {
-            const pgPart = part === 'quarter' ? '3 month' : `1 ${part}`;
-            text = `((${ts})::timestamp + (${n}) * INTERVAL '${pgPart}')`;
-          }
-          this.note(line, `DATEADD(${part}, …) → ${text.replace(/\s+/g, ' ')}`);
-          return { text, next: close + 1 };
-        }
-        case 'DATEDIFF': {
-          const { close, args } = call();
-          // MySQL's own DATEDIFF(a, b) has two arguments and is left alone.
-          if (mysql && args.length === 2) return undefined;
-          if (args.length !== 3) throw this.unsupported('DATEDIFF without exactly three arguments');
-          const part = this.datePart(tokens, args[0], 'DATEDIFF');
-          const a = this.argText(tokens, args[1]);
-          const b = this.argText(tokens, args[2]);
-          const text = mysql ? this.mysqlDateDiff(part, a, b) : this.pgDateDiff(part, a, b);
-          this.note(line, `DATEDIFF(${part}, a, b) → ${text.replace(/\s+/g, ' ')}`);
-          return { text, next: close + 1 };
-        }
-        case 'CONVERT_TIMEZONE': {
-          const { close, args } = call();
-          if (args.length !== 2 && args.length !== 3)
-            throw this.unsupported('CONVERT_TIMEZONE without two or three arguments');
-          const parts = args.map((x) => this.argText(tokens, x));
-          const [from, to, ts] = parts.length === 3 ? parts : ["'UTC'", parts[0], parts[1]];
-          const text = mysql
-            ? `CONVERT_TZ(${ts}, ${from}, ${to})`
-            : `(((${ts})::timestamp AT TIME ZONE ${from}) AT TIME ZONE ${to})`;
-          this.note(line, `CONVERT_TIMEZONE(…) → ${text}`);
-          return { text, next: close + 1 };
-        }
-        case 'DECODE': {
-          // decode(bytes, format) is a different function in PostgreSQL: only the 3+ argument
-          // Redshift form is rewritten; NULL matches NULL there, as in Redshift.
-          const { close, args } = call();
-          if (args.length < 3) return undefined;
-          const [e, ...rest] = args.map((x) => this.argText(tokens, x));
-          let text = '(CASE';
-          for (let i = 0; i + 1 < rest.length; i += 2) {
-            text += mysql
-              ? ` WHEN (${e}) <=> (${rest[i]}) THEN ${rest[i + 1]}`
-              : ` WHEN (${e}) IS NOT DISTINCT FROM (${rest[i]}) THEN ${rest[i + 1]}`;
-          }
-          if (rest.length % 2 === 1) text += ` ELSE ${rest[rest.length - 1]}`;
-          text += ' END)';
-          this.note(line, 'DECODE(expr, search, result, …) → CASE WHEN … END');
-          return { text, next: close + 1 };
-        }
-        case 'CHARINDEX': {
-          const { close, args } = call();
-          if (args.length !== 2) throw this.unsupported('CHARINDEX without exactly two arguments');
-          const [sub, str] = args.map((x) => this.argText(tokens, x));
-          const text = mysql ? `LOCATE(${sub}, ${str})` : `POSITION((${sub}) IN (${str}))`;
-          this.note(line, `CHARINDEX(…) → ${mysql ? 'LOCATE' : 'POSITION'}(…)`);
-          return { text, next: close + 1 };
-        }
-        case 'DATEPART':
-        case 'DATE_PART': {
-          const { close, args } = call();
-          if (args.length !== 2) return undefined;
-          const sig = tokens.slice(args[0][0], args[0][1]).filter(isSig);
-          if (w === 'DATE_PART' && sig[0]?.type === 'string' && !mysql) return undefined;
-          const part = this.datePart(tokens, args[0], w);
-          if (mysql && ['dow', 'doy', 'epoch', 'millennium', 'century', 'decade'].includes(part)) {
-            throw this.unsupported(`${w}(${part}, …) on MySQL`);
-          }
-          const ts = this.argText(tokens, args[1]);
-          const text = mysql ? `EXTRACT(${part.toUpperCase()} FROM ${ts})` : `DATE_PART('${part}', ${ts})`;
-          this.note(line, `${w}(${part}, …) → ${mysql ? 'EXTRACT' : 'DATE_PART'}(…)`);
-          return { text, next: close + 1 };
-        }
-        case 'LISTAGG':
-          return this.listagg(tokens, k, callOpen, end);
-        case 'IDENTITY': {
-          if (!this.inCreateTable) return undefined;
-          const { close, args } = call();
-          const [seed, step] = args.map((x) => this.argText(tokens, x));
-          const text = mysql
-            ? 'AUTO_INCREMENT'
-            : `GENERATED BY DEFAULT AS IDENTITY (START WITH ${seed ?? 1} INCREMENT BY ${step ?? 1})`;
-          this.note(line, `IDENTITY(${seed ?? 1}, ${step ?? 1}) → ${text}`);
-          return { text, next: close + 1 };
-        }
-        case 'DISTKEY':
-        case 'SORTKEY': {
-          if (!this.inCreateTable) return undefined;
-          const { close } = call();
-          this.note(line, `${w}(…) dropped (no meaning outside Redshift)`);
-          return { text: '', next: close + 1 };
-        }
-        case 'VARCHAR':
-        case 'CHARACTER':
-        case 'NVARCHAR': {
-          const close = matchParen(tokens, callOpen);
-          const inner = tokens.slice(callOpen + 1, close).filter(isSig);
-          if (inner.length === 1 && upper(inner[0]) === 'MAX') {
-            const text = mysql ? 'LONGTEXT' : 'TEXT';
-            this.note(line, `${w}(MAX) → ${text}`);
-            return { text, next: close + 1 };
-          }
-          return undefined;
-        }
-        default:
-          return undefined;
+    const call = () => this.callArgs(tokens, k, w, callOpen, end);
+    switch (w) {
+      case 'GETDATE': {
+        const { close } = call();
+        const text = mysql ? 'UTC_TIMESTAMP()' : "(NOW() AT TIME ZONE 'UTC')::timestamp(0)";
+        this.note(line, `GETDATE() → ${text}`);
+        return { text, next: close + 1 };
       }
+      case 'NVL': {
+        const { close, args } = call();
+        this.note(line, 'NVL(…) → COALESCE(…)');
+        return {
+          text: `COALESCE(${args.map((a) => this.argText(tokens, a)).join(', ')})`,
+          next: close + 1,
+        };
+      }
+      case 'NVL2': {
+        const { close, args } = call();
+        if (args.length !== 3) throw this.unsupported('NVL2 without exactly three arguments');
+        const [a, b, c] = args.map((x) => this.argText(tokens, x));
+        this.note(line, 'NVL2(a, b, c) → CASE WHEN a IS NOT NULL THEN b ELSE c END');
+        return { text: `(CASE WHEN (${a}) IS NOT NULL THEN ${b} ELSE ${c} END)`, next: close + 1 };
+      }
+      case 'LEN': {
+        const { close, args } = call();
+        const fn = mysql ? 'CHAR_LENGTH' : 'LENGTH';
+        this.note(line, `LEN(…) → ${fn}(…)`);
+        return { text: `${fn}(${args.map((a) => this.argText(tokens, a)).join(', ')})`, next: close + 1 };
+      }
+      case 'DATEADD':
+      case 'DATEDIFF':
+      case 'CONVERT_TIMEZONE':
+      case 'DATEPART':
+      case 'DATE_PART':
+        return this.rewriteDateCall(tokens, k, w, callOpen, end);
+      case 'DECODE': {
+        // decode(bytes, format) is a different function in PostgreSQL: only the 3+ argument
+        // Redshift form is rewritten; NULL matches NULL there, as in Redshift.
+        const { close, args } = call();
+        if (args.length < 3) return undefined;
+        const [e, ...rest] = args.map((x) => this.argText(tokens, x));
+        let text = '(CASE';
+        for (let i = 0; i + 1 < rest.length; i += 2) {
+          text += mysql
+            ? ` WHEN (${e}) <=> (${rest[i]}) THEN ${rest[i + 1]}`
+            : ` WHEN (${e}) IS NOT DISTINCT FROM (${rest[i]}) THEN ${rest[i + 1]}`;
+        }
+        if (rest.length % 2 === 1) text += ` ELSE ${rest[rest.length - 1]}`;
+        text += ' END)';
+        this.note(line, 'DECODE(expr, search, result, …) → CASE WHEN … END');
+        return { text, next: close + 1 };
+      }
+      case 'CHARINDEX': {
+        const { close, args } = call();
+        if (args.length !== 2) throw this.unsupported('CHARINDEX without exactly two arguments');
+        const [sub, str] = args.map((x) => this.argText(tokens, x));
+        const text = mysql ? `LOCATE(${sub}, ${str})` : `POSITION((${sub}) IN (${str}))`;
+        this.note(line, `CHARINDEX(…) → ${mysql ? 'LOCATE' : 'POSITION'}(…)`);
+        return { text, next: close + 1 };
+      }
+      case 'LISTAGG':
+        return this.listagg(tokens, k, callOpen, end);
+      case 'IDENTITY': {
+        if (!this.inCreateTable) return undefined;
+        const { close, args } = call();
+        const [seed, step] = args.map((x) => this.argText(tokens, x));
+        const text = mysql
+          ? 'AUTO_INCREMENT'
+          : `GENERATED BY DEFAULT AS IDENTITY (START WITH ${seed ?? 1} INCREMENT BY ${step ?? 1})`;
+        this.note(line, `IDENTITY(${seed ?? 1}, ${step ?? 1}) → ${text}`);
+        return { text, next: close + 1 };
+      }
+      case 'DISTKEY':
+      case 'SORTKEY': {
+        if (!this.inCreateTable) return undefined;
+        const { close } = call();
+        this.note(line, `${w}(…) dropped (no meaning outside Redshift)`);
+        return { text: '', next: close + 1 };
+      }
+      case 'VARCHAR':
+      case 'CHARACTER':
+      case 'NVARCHAR': {
+        const close = matchParen(tokens, callOpen);
+        const inner = tokens.slice(callOpen + 1, close).filter(isSig);
+        if (inner.length === 1 && upper(inner[0]) === 'MAX') {
+          const text = mysql ? 'LONGTEXT' : 'TEXT';
+          this.note(line, `${w}(MAX) → ${text}`);
+          return { text, next: close + 1 };
+        }
+        return undefined;
+      }
+      default:
+        return undefined;
     }
+  }
+
+  /** DATEADD, DATEDIFF, CONVERT_TIMEZONE and DATEPART calls. */
+  private rewriteDateCall(
+    tokens: Token[],
+    k: number,
+    w: string,
+    callOpen: number,
+    end: number,
+  ): { text: string; next: number } | undefined {
+    const line = tokens[k].line;
+    const mysql = this.mysql;
+    const call = () => this.callArgs(tokens, k, w, callOpen, end);
+    switch (w) {
+      case 'DATEADD': {
+        const { close, args } = call();
+        if (args.length !== 3) throw this.unsupported('DATEADD without exactly three arguments');
+        const part = this.datePart(tokens, args[0], 'DATEADD');
+        if (['dow', 'doy', 'epoch'].includes(part)) throw this.unsupported(`DATEADD(${part}, …)`);
+        const n = this.argText(tokens, args[1]);
+        const ts = this.argText(tokens, args[2]);
+        let text: string;
+        if (mysql) {
+          const unit = { millisecond: 'MICROSECOND', microsecond: 'MICROSECOND' }[part] ?? part.toUpperCase();
+          if (['millennium', 'century', 'decade'].includes(part))
+            throw this.unsupported(`DATEADD(${part}, …)`);
+          const amount = part === 'millisecond' ? `(${n}) * 1000` : n;
+          text = `TIMESTAMPADD(${unit}, ${amount}, ${ts})`;
+        } else {
+          const pgPart = part === 'quarter' ? '3 month' : `1 ${part}`;
+          text = `((${ts})::timestamp + (${n}) * INTERVAL '${pgPart}')`;
+        }
+        this.note(line, `DATEADD(${part}, …) → ${text.replace(/\s+/g, ' ')}`);
+        return { text, next: close + 1 };
+      }
+      case 'DATEDIFF': {
+        const { close, args } = call();
+        // MySQL's own DATEDIFF(a, b) has two arguments and is left alone.
+        if (mysql && args.length === 2) return undefined;
+        if (args.length !== 3) throw this.unsupported('DATEDIFF without exactly three arguments');
+        const part = this.datePart(tokens, args[0], 'DATEDIFF');
+        const a = this.argText(tokens, args[1]);
+        const b = this.argText(tokens, args[2]);
+        const text = mysql ? this.mysqlDateDiff(part, a, b) : this.pgDateDiff(part, a, b);
+        this.note(line, `DATEDIFF(${part}, a, b) → ${text.replace(/\s+/g, ' ')}`);
+        return { text, next: close + 1 };
+      }
+      case 'CONVERT_TIMEZONE': {
+        const { close, args } = call();
+        if (args.length !== 2 && args.length !== 3)
+          throw this.unsupported('CONVERT_TIMEZONE without two or three arguments');
+        const parts = args.map((x) => this.argText(tokens, x));
+        const [from, to, ts] = parts.length === 3 ? parts : ["'UTC'", parts[0], parts[1]];
+        const text = mysql
+          ? `CONVERT_TZ(${ts}, ${from}, ${to})`
+          : `(((${ts})::timestamp AT TIME ZONE ${from}) AT TIME ZONE ${to})`;
+        this.note(line, `CONVERT_TIMEZONE(…) → ${text}`);
+        return { text, next: close + 1 };
+      }
+      case 'DATEPART':
+      case 'DATE_PART': {
+        const { close, args } = call();
+        if (args.length !== 2) return undefined;
+        const sig = tokens.slice(args[0][0], args[0][1]).filter(isSig);
+        if (w === 'DATE_PART' && sig[0]?.type === 'string' && !mysql) return undefined;
+        const part = this.datePart(tokens, args[0], w);
+        if (mysql && ['dow', 'doy', 'epoch', 'millennium', 'century', 'decade'].includes(part)) {
+          throw this.unsupported(`${w}(${part}, …) on MySQL`);
+        }
+        const ts = this.argText(tokens, args[1]);
+        const text = mysql ? `EXTRACT(${part.toUpperCase()} FROM ${ts})` : `DATE_PART('${part}', ${ts})`;
+        this.note(line, `${w}(${part}, …) → ${mysql ? 'EXTRACT' : 'DATE_PART'}(…)`);
+        return { text, next: close + 1 };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** A Redshift keyword that is not a call (SYSDATE, ENCODE, DISTSTYLE …). */
+  private rewriteKeyword(tokens: Token[], k: number, w: string): { text: string; next: number } | undefined {
+    const line = tokens[k].line;
+    const mysql = this.mysql;
     switch (w) {
       case 'APPROXIMATE': {
         const c = nextSig(tokens, k + 1);

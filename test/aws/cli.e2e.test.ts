@@ -1,5 +1,5 @@
 /**
- * End-to-end: `bin/etlctl` as a user runs it (built dist/, see `npm test`), in a temporary copy of
+ * End-to-end: `bin/etlctl` as a user runs it (built dist/, built by the global setup), in a temporary copy of
  * the example project, with AWS_ENDPOINT_URL_* pointing at loopback servers.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,16 +22,8 @@ import type { TestS3 } from './s3-server.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/etlctl');
-const built = existsSync(join(root, 'dist/src/cli/main.js'));
 const APP_SECRET = 'e2e-App-Secret-7781';
 const WAREHOUSE_SECRET = 'e2e-Wh-Secret-5520';
-
-/** Whether the lead's `pipeline activate` (dispatching to activateOnAws) is in the build. */
-const hasActivate =
-  built &&
-  /^\s+activate \[options\]/m.test(
-    spawnSync(process.execPath, [bin, 'pipeline', '--help'], { encoding: 'utf8' }).stdout ?? '',
-  );
 
 const fake = new FakeAws();
 let s3: TestS3;
@@ -109,7 +101,7 @@ function allFiles(dir: string): string[] {
   });
 }
 
-describe.runIf(built)('etlctl AWS commands (e2e)', () => {
+describe('etlctl AWS commands (e2e)', () => {
   it('--help does not load the AWS SDK', async () => {
     const trace = join(work, 'sdk-trace.log');
     const hooks = `import { appendFileSync } from 'node:fs';
@@ -145,70 +137,64 @@ export async function resolve(spec, ctx, next) {
     expect(fake.operations()).toEqual(['ListPipelines']);
   });
 
-  it.runIf(hasActivate)(
-    'pipeline activate: creates, puts, activates; again: nothing new; a changed step puts once',
-    async () => {
-      fake.pipelines.clear();
-      const first = await run(['pipeline', 'activate', 'pipelines/enrollments.yaml', '-m', 'production']);
-      expectNoSdkNoise(first.stderr);
-      expect(first.code, first.stderr).toBe(0);
-      expect(fake.operations()).toEqual(
-        expect.arrayContaining(['CreatePipeline', 'PutPipelineDefinition', 'ActivatePipeline']),
-      );
-      expect(first.stdout).toMatch(/pipeline id: df-/);
-      expect(first.stdout).toMatch(/uploaded script s3:\/\/acme-etl\/prod\/assets\/[0-9a-f]{16}\/report\.sh/);
-      expect(allFiles(s3.directory).some((f) => f.includes('report.sh'))).toBe(true);
+  it('pipeline activate: creates, puts, activates; again: nothing new; a changed step puts once', async () => {
+    fake.pipelines.clear();
+    const first = await run(['pipeline', 'activate', 'pipelines/enrollments.yaml', '-m', 'production']);
+    expectNoSdkNoise(first.stderr);
+    expect(first.code, first.stderr).toBe(0);
+    expect(fake.operations()).toEqual(
+      expect.arrayContaining(['CreatePipeline', 'PutPipelineDefinition', 'ActivatePipeline']),
+    );
+    expect(first.stdout).toMatch(/pipeline id: df-/);
+    expect(first.stdout).toMatch(/uploaded script s3:\/\/acme-etl\/prod\/assets\/[0-9a-f]{16}\/report\.sh/);
+    expect(allFiles(s3.directory).some((f) => f.includes('report.sh'))).toBe(true);
 
-      fake.reset();
-      const again = await run(['pipeline', 'activate', 'pipelines/enrollments.yaml', '-m', 'production']);
-      expect(again.code, again.stderr).toBe(0);
+    fake.reset();
+    const again = await run(['pipeline', 'activate', 'pipelines/enrollments.yaml', '-m', 'production']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(fake.calls('CreatePipeline')).toHaveLength(0);
+    expect(fake.calls('PutPipelineDefinition')).toHaveLength(0);
+    expect(fake.pipelines.size).toBe(1);
+    expect(again.stdout).toContain('1 asset already on S3');
+
+    fake.reset();
+    const yamlPath = join(work, 'pipelines/enrollments.yaml');
+    const yaml = readFileSync(yamlPath, 'utf8');
+    writeFileSync(yamlPath, yaml.replace('FROM enrollments', 'FROM enrollments WHERE id > 0'));
+    try {
+      const changed = await run(['pipeline', 'activate', 'pipelines/enrollments.yaml', '-m', 'production']);
+      expect(changed.code, changed.stderr).toBe(0);
+      expect(fake.calls('PutPipelineDefinition')).toHaveLength(1);
       expect(fake.calls('CreatePipeline')).toHaveLength(0);
-      expect(fake.calls('PutPipelineDefinition')).toHaveLength(0);
-      expect(fake.pipelines.size).toBe(1);
-      expect(again.stdout).toContain('1 asset already on S3');
+    } finally {
+      writeFileSync(yamlPath, yaml);
+    }
 
-      fake.reset();
-      const yamlPath = join(work, 'pipelines/enrollments.yaml');
-      const yaml = readFileSync(yamlPath, 'utf8');
-      writeFileSync(yamlPath, yaml.replace('FROM enrollments', 'FROM enrollments WHERE id > 0'));
-      try {
-        const changed = await run(['pipeline', 'activate', 'pipelines/enrollments.yaml', '-m', 'production']);
-        expect(changed.code, changed.stderr).toBe(0);
-        expect(fake.calls('PutPipelineDefinition')).toHaveLength(1);
-        expect(fake.calls('CreatePipeline')).toHaveLength(0);
-      } finally {
-        writeFileSync(yamlPath, yaml);
-      }
+    // Secrets: only in ActivatePipeline bodies, never in output or any file in the project.
+    for (const r of fake.requests) {
+      if (r.operation !== 'ActivatePipeline') expect(r.body).not.toContain(WAREHOUSE_SECRET);
+    }
+    // …including the objects uploaded to S3.
+    for (const f of [...allFiles(work), ...allFiles(s3.directory)]) {
+      const text = readFileSync(f, 'latin1');
+      expect(text.includes(APP_SECRET) || text.includes(WAREHOUSE_SECRET), f).toBe(false);
+    }
+  });
 
-      // Secrets: only in ActivatePipeline bodies, never in output or any file in the project.
-      for (const r of fake.requests) {
-        if (r.operation !== 'ActivatePipeline') expect(r.body).not.toContain(WAREHOUSE_SECRET);
-      }
-      // …including the objects uploaded to S3.
-      for (const f of [...allFiles(work), ...allFiles(s3.directory)]) {
-        const text = readFileSync(f, 'latin1');
-        expect(text.includes(APP_SECRET) || text.includes(WAREHOUSE_SECRET), f).toBe(false);
-      }
-    },
-  );
-
-  it.runIf(hasActivate)(
-    'pipeline activate --dry-run sends no mutating request; a throttled call is retried',
-    async () => {
-      fake.failNext('ListPipelines', { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' });
-      const r = await run([
-        'pipeline',
-        'activate',
-        'pipelines/enrollments.yaml',
-        '-m',
-        'production',
-        '--dry-run',
-      ]);
-      expect(r.code, r.stderr).toBe(0);
-      expect(fake.calls('ListPipelines').length).toBeGreaterThanOrEqual(2);
-      expect(fake.operations().filter((op) => !/^(List|Describe|Get|Query)/.test(op))).toEqual([]);
-    },
-  );
+  it('pipeline activate --dry-run sends no mutating request; a throttled call is retried', async () => {
+    fake.failNext('ListPipelines', { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' });
+    const r = await run([
+      'pipeline',
+      'activate',
+      'pipelines/enrollments.yaml',
+      '-m',
+      'production',
+      '--dry-run',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fake.calls('ListPipelines').length).toBeGreaterThanOrEqual(2);
+    expect(fake.operations().filter((op) => !/^(List|Describe|Get|Query)/.test(op))).toEqual([]);
+  });
 
   it('pipeline list and status show the deployed pipeline and its latest instances', async () => {
     fake.pipelines.clear();

@@ -1,6 +1,6 @@
 /**
  * Smoke run of the benchmark suite (`node bench/run.mjs --smoke`): every scenario at tiny sizes,
- * one repetition, so the bench code cannot rot. Needs the built CLI (`npm test` builds first).
+ * one repetition, so the bench code cannot rot. Needs the built CLI (the global setup builds it); runs in `npm run test:all` and CI, not in `npm test`.
  * The data scenarios skip themselves when the database servers are down, and baselines whose
  * tools are missing (pgloader) are left out; timings are not asserted, only that every scenario
  * ran, produced samples and, for etlctl's data runs, the right rows.

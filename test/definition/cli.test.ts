@@ -1,4 +1,4 @@
-/** `etlctl definition validate|convert` as a user runs them (uses dist/, built by `npm test`). */
+/** `etlctl definition validate|convert` as a user runs them (uses dist/, built by the global setup). */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -30,10 +30,17 @@ export interface InvalidCase {
   errors: Expected[];
   now?: Date | null;
   maxObjects?: number;
+  /** Checked as at activation (`--require-values`). */
+  requireValues?: boolean;
 }
 
-function run(def: Definition, now: Date | null | undefined, maxObjects?: number): Diagnostic[] {
-  return checkDefinition(def, { now: now === null ? undefined : (now ?? NOW), maxObjects });
+function run(
+  def: Definition,
+  now: Date | null | undefined,
+  maxObjects?: number,
+  requireValues?: boolean,
+): Diagnostic[] {
+  return checkDefinition(def, { now: now === null ? undefined : (now ?? NOW), maxObjects, requireValues });
 }
 
 function show(list: Diagnostic[]): string {
@@ -54,7 +61,7 @@ export function ruleTester(family: string, cases: { valid: ValidCase[]; invalid:
     }
     for (const c of cases.invalid) {
       it(`invalid: ${c.name}`, () => {
-        const found = run(c.def, c.now, c.maxObjects);
+        const found = run(c.def, c.now, c.maxObjects, c.requireValues);
         for (const e of c.errors) {
           const match = found.find(
             (d) =>

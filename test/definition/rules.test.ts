@@ -434,13 +434,20 @@ ruleTester('parameters', {
   ],
   invalid: [
     {
-      name: 'no value, default or optional',
+      name: 'no value, default or optional: needed at activation (a note for a template)',
       def: edit((d) => delete d.values.myS3Path),
+      errors: [{ code: 'ETL4200', objectId: 'myS3Path', severity: 'info' }],
+    },
+    {
+      name: 'no value, default or optional, at activation (--require-values)',
+      def: edit((d) => delete d.values.myS3Path),
+      requireValues: true,
       errors: [{ code: 'ETL4076', objectId: 'myS3Path', severity: 'error' }],
     },
     {
-      name: 'encrypted parameter without value: supplied at activation, warning',
+      name: 'encrypted parameter without value at activation: supplied as a secret, warning',
       def: edit((d) => delete d.values['*myDbPassword']),
+      requireValues: true,
       errors: [{ code: 'ETL4076', objectId: '*myDbPassword', severity: 'warning' }],
     },
     {
@@ -493,6 +500,14 @@ const cmd = (command: string) => set('Check', { command });
 
 ruleTester('expressions', {
   valid: [
+    {
+      name: 'a parameter with no parameter object but a value (put-pipeline-definition --parameter-values)',
+      def: (() => {
+        const d = cmd('aws s3 ls s3://#{myBucket}/');
+        d.values.myBucket = 'acme';
+        return d;
+      })(),
+    },
     {
       name: 'method form, nested calls, arithmetic',
       def: cmd(
@@ -548,9 +563,9 @@ ruleTester('expressions', {
       errors: [{ code: 'ETL4074', objectId: 'Check', field: 'command' }],
     },
     {
-      name: 'undeclared parameter',
+      name: 'undeclared parameter with no value: a warning naming the flag',
       def: cmd('#{myBucket}'),
-      errors: [{ code: 'ETL4075', objectId: 'Check', field: 'command' }],
+      errors: [{ code: 'ETL4201', objectId: 'Check', field: 'command', severity: 'warning' }],
     },
     {
       name: 'plusPeriod is undocumented',

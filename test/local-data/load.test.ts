@@ -221,7 +221,10 @@ describe('PostgreSQL TRUNCATE/APPEND load straight into the target', () => {
     async function* rows(): AsyncGenerator<string> {
       yield Array.from({ length: 20_000 }, (_, i) => `${i + 100}\tn${i}\t1\n`).join('');
       await dbs.PgDb.query('SELECT pg_terminate_backend($1)', [backend]);
-      await new Promise((r) => setTimeout(r, 200));
+      // Poll until the server has really ended the session rather than sleeping a guess.
+      while ((await dbs.PgDb.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [backend])).rows.length) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       yield Array.from({ length: 20_000 }, (_, i) => `${i + 50_000}\tn${i}\t1\n`).join('');
     }
     const err = await atomicLoad({

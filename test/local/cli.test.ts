@@ -1,19 +1,13 @@
-/** End-to-end: the CLI as a user runs it (needs dist/, built by `npm test`; built here if missing). */
+/** End-to-end: the CLI as a user runs it (runs dist/, built by the global setup). */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStateStore } from '../../src/local/state/open.js';
 import { tempDir } from './helpers.js';
 
 const root = resolve(__dirname, '../..');
 const bin = join(root, 'bin', 'etlctl');
-
-beforeAll(() => {
-  if (!existsSync(join(root, 'dist/src/local/activate.js'))) {
-    spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-  }
-});
 
 function etlctl(cwd: string, args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], {
@@ -64,7 +58,8 @@ describe('etlctl definition run / pipeline history (local engine)', () => {
     writeDef(dir, 'resume', [
       { id: 'Default', name: 'Default', scheduleType: 'ondemand' },
       sh('A', `echo A >> ${data}`),
-      sh('B', `touch ${marker}; sleep 2; echo B >> ${data}`, { dependsOn: { ref: 'A' } }),
+      // Long enough for the next run to start and stop it, also on a loaded machine or a remote store.
+      sh('B', `touch ${marker}; sleep 5; echo B >> ${data}`, { dependsOn: { ref: 'A' } }),
       sh('C', `echo C >> ${data}`, { dependsOn: { ref: 'B' } }),
     ]);
     const child = spawn(process.execPath, [bin, 'definition', 'run', 'resume.json'], {
@@ -231,7 +226,14 @@ describe('etlctl agent', () => {
       }),
     ]);
     // Activating with a horizon before the start registers the pipeline without running anything.
-    const reg = etlctl(dir, ['definition', 'run', 'scheduled.json', '--until', '2000-01-01T00:00:00Z']);
+    const reg = etlctl(dir, [
+      'definition',
+      'run',
+      'scheduled.json',
+      '--until',
+      '2000-01-01T00:00:00Z',
+      '--register',
+    ]);
     expect(reg.code).toBe(0);
     expect(existsSync(out)).toBe(false);
 

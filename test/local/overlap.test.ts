@@ -4,7 +4,7 @@
  * an extract that fails or is killed mid-stream leaves the target as it was.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileObjectJson } from '../../src/definition/json.js';
@@ -26,9 +26,6 @@ const root = resolve(__dirname, '../..');
 let db: Driver;
 beforeAll(async () => {
   db = await openDriver(PG);
-  if (!existsSync(join(root, 'dist/src/local/activate.js'))) {
-    spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-  }
 });
 afterAll(async () => {
   await db.exec(`DROP TABLE IF EXISTS ${TARGET}; DROP SEQUENCE IF EXISTS ${SEQ}`);

@@ -64,3 +64,20 @@ describe('schedule semantics (reference §5)', () => {
     );
   });
 });
+
+describe('startAt: FIRST_ACTIVATION_DATE_TIME (issue 13)', () => {
+  it('the first activation runs the cron instance that starts at that moment', () => {
+    const def = fromFileJson({
+      objects: [
+        { id: 'Default', name: 'Default', scheduleType: 'cron', schedule: { ref: 'S' } },
+        { id: 'S', name: 'S', type: 'Schedule', period: '1 day', startAt: 'FIRST_ACTIVATION_DATE_TIME' },
+        { id: 'A', name: 'A', type: 'ShellCommandActivity', command: 'true' },
+      ],
+    });
+    const g = new ObjectGraph(def);
+    const now = new Date('2024-03-05T10:11:12Z');
+    const slots = dueSlots(scheduleSpec(g, g.get('A')!, now), now, now);
+    expect(slots.due.map((s) => s.scheduledStart.toISOString())).toEqual(['2024-03-05T10:11:12.000Z']);
+    expect(slots.next?.scheduledStart.toISOString()).toBe('2024-03-06T10:11:12.000Z');
+  });
+});

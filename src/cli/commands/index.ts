@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 type CommandFile = () => Promise<{ register(program: Command): void }>;
 
 const BY_NAME: [string, CommandFile[]][] = [
+  ['init', [() => import('./init.js')]],
   [
     'pipeline',
     [
@@ -25,6 +26,13 @@ const BY_NAME: [string, CommandFile[]][] = [
       () => import('./pipeline-deactivate.js'),
       () => import('./pipeline-delete.js'),
       () => import('./pipeline-history.js'),
+      // Run actions (issue 14): the same verbs as `etlctl ui`.
+      () => import('./pipeline-rerun.js'),
+      () => import('./pipeline-backfill.js'),
+      () => import('./pipeline-pause.js'),
+      () => import('./pipeline-resume.js'),
+      () => import('./pipeline-acknowledge.js'),
+      () => import('./pipeline-actions.js'),
     ],
   ],
   [
@@ -48,8 +56,11 @@ const BY_NAME: [string, CommandFile[]][] = [
   ],
   ['catalog', [() => import('./catalog-build.js'), () => import('./catalog-check.js')]],
   ['agent', [() => import('./agent.js')]],
+  ['ui', [() => import('./ui.js')]],
   ['task', [() => import('./task-qa-check.js'), () => import('./task-wait-for-pipelines.js')]],
   ['explain', [() => import('./explain.js')]],
+  ['schema', [() => import('./schema.js')]],
+  ['completion', [() => import('./completion.js')]],
 ];
 
 /** The top-level command names, in help order. */

@@ -34,6 +34,7 @@ export async function runChecked(
   flags: LocalFlags,
   ctx: CommandContext,
   shown: Set<Diagnostic>,
+  definitionRun?: { register?: boolean },
 ): Promise<Outcome<LocalActivateResult>> {
   const config = checked.config!;
   const { runLocally, stateDirOf, unfinished } = await import('../../local/activate.js');
@@ -60,6 +61,17 @@ export async function runChecked(
     for (const d of found) shown.add(d);
   };
   const ask = asker(ctx.io, ctx.json);
+  // `definition run` asks before handing a scheduled definition to the agent: --register /
+  // --no-register / --yes answer; with no terminal to ask on it is not registered.
+  const confirmRegister = definitionRun
+    ? async (name: string) =>
+        definitionRun.register ??
+        (flags.yes
+          ? true
+          : ask
+            ? ask(`${name} is scheduled: register it so \`etlctl agent\` runs later periods?`)
+            : false)
+    : undefined;
   const stopper = stopOnSignals((s) => {
     announced = true;
     if (!ctx.json) ctx.io.err(`\n${STOPPING[s]}`);
@@ -74,6 +86,8 @@ export async function runChecked(
       parallel: args.parallel,
       mode: flags.mode,
       cwd: process.cwd(),
+      kind: definitionRun ? 'definition-run' : 'activate',
+      confirmRegister,
       confirmBackfill: async (name, periods, limit) =>
         flags.yes
           ? true

@@ -22,8 +22,10 @@ import { pipelineGroup } from './groups.js';
 import type { LocalArgs, LocalFlags } from './local-options.js';
 import { localArgs, withLocalRunOptions } from './local-options.js';
 import { targetOf } from './target.js';
+import type { ParameterFlags } from './parameter-options.js';
+import { parameterArgs, parameterArgv, withParameterOptions } from './parameter-options.js';
 
-interface Flags extends LocalFlags, CompileFlags {
+interface Flags extends LocalFlags, CompileFlags, ParameterFlags {
   force?: boolean;
   detach?: boolean;
 }
@@ -131,6 +133,7 @@ async function onLocal(
     ] as const)
       if (value !== undefined) args2.push(flag, value);
     if (flags.backfill) args2.push('--backfill');
+    args2.push(...parameterArgv(flags));
     const d = detachActivation(args2, stateDir);
     return {
       ...outcome<ActivateResult>(
@@ -148,15 +151,17 @@ async function onLocal(
 }
 
 export function register(program: Command): void {
-  withLocalRunOptions(
-    withCommonOptions(
-      pipelineGroup(program)
-        .command('activate')
-        .description(
-          'run pipelines: on AWS for modes with `target: aws` (upload assets, create, put, activate),\n' +
-            'otherwise on the local engine against the configured databases (embedded PGlite by default)',
-        )
-        .argument('<files...>', 'pipeline files (or compiled definition JSON for the local engine)'),
+  withParameterOptions(
+    withLocalRunOptions(
+      withCommonOptions(
+        pipelineGroup(program)
+          .command('activate')
+          .description(
+            'run pipelines: on AWS for modes with `target: aws` (upload assets, create, put, activate),\n' +
+              'otherwise on the local engine against the configured databases (embedded PGlite by default)',
+          )
+          .argument('<files...>', 'pipeline files (or compiled definition JSON for the local engine)'),
+      ),
     ),
   )
     .option('-t, --time-delta <delta>', 'shift the schedule start, e.g. 2d, 6h, 1.5d (with -b: backwards)')
@@ -174,11 +179,15 @@ export function register(program: Command): void {
         async (ctx): Promise<Outcome<ActivateResult>> => {
           const options = frontOptions(flags);
           const args = localArgs(flags);
+          const parameters = parameterArgs(flags);
           const target = await targetOf(flags, files);
           const { loadAndCheck } = await import('../../front.js');
           const checked = await loadAndCheck(files, {
             ...options,
             definitions: target === 'local' ? 'run' : undefined,
+            parameters,
+            // Activation: a parameter without a value is an error, as AWS refuses it.
+            requireValues: true,
           });
           checked.diagnostics.push(...ignoredFlags(flags, target));
           // AWS gets nothing with an error; the local engine runs what compiled (see front.ts `runnable`).

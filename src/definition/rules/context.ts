@@ -18,6 +18,11 @@ export interface CheckOptions {
   maxObjects?: number;
   /** File name put on every diagnostic. */
   file?: string;
+  /**
+   * At activation (or `--require-values`): a parameter with no value is an error (ETL4076), not
+   * the "needed at activation" note (ETL4200) a template gets.
+   */
+  requireValues?: boolean;
 }
 
 export class CheckContext {

@@ -74,12 +74,14 @@ function checkPath(
       );
       return;
     }
+    // No parameter object but a value (put-pipeline-definition --parameter-values): AWS takes it.
+    if (Object.hasOwn(ctx.def.values, first)) return;
     if (typed || o.id === 'Default' || rest.length === 0) {
       report(
-        C.PARAM_UNDECLARED,
-        'error',
-        `parameter '${first}' is not declared`,
-        `declare it under "parameters" with an id of '${first}' and a value or default`,
+        C.PARAM_NOT_GIVEN,
+        'warning',
+        `parameter '${first}' is neither declared nor given a value`,
+        `pass --parameter-values ${first}=… (or declare it under "parameters" with a default)`,
       );
     }
     return;

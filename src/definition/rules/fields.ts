@@ -162,30 +162,7 @@ function checkScalar(
   v: FieldScalar,
 ): void {
   if (spec.kind === 'Ref') {
-    if (!isRef(v)) {
-      ctx.report(
-        C.REF_KIND,
-        'error',
-        `field '${key}' must be a reference {"ref": "<id>"}, not the string '${String(v).slice(0, 60)}'`,
-        `write "${key}": {"ref": "${String(v).slice(0, 60)}"}`,
-        o.id,
-        key,
-      );
-      return;
-    }
-    if (!spec.refTypes || v.ref === '') return;
-    const target = ctx.inh.byId.get(v.ref);
-    const ttype = target ? ctx.typeOf(target) : undefined;
-    if (ttype !== undefined && !spec.refTypes.includes(ttype)) {
-      ctx.report(
-        C.REF_TARGET_TYPE,
-        'error',
-        `field '${key}' refers to '${v.ref}', a ${ttype}; expected ${spec.refTypes.length === 1 ? 'a' : 'one of'} ${spec.refTypes.join(', ')}`,
-        `point '${key}' at ${spec.refTypes.length === 1 ? 'a' : 'a'} ${spec.refTypes.join('/')} object`,
-        o.id,
-        key,
-      );
-    }
+    checkRef(ctx, o, key, spec, v);
     return;
   }
   if (isRef(v)) {
@@ -215,6 +192,39 @@ function checkScalar(
     }
     return;
   }
+  checkLiteral(ctx, o, key, spec, lit);
+}
+
+/** A reference field: it must be a reference, to an object of an allowed type. */
+function checkRef(ctx: CheckContext, o: PipelineObject, key: string, spec: FieldSpec, v: FieldScalar): void {
+  if (!isRef(v)) {
+    ctx.report(
+      C.REF_KIND,
+      'error',
+      `field '${key}' must be a reference {"ref": "<id>"}, not the string '${String(v).slice(0, 60)}'`,
+      `write "${key}": {"ref": "${String(v).slice(0, 60)}"}`,
+      o.id,
+      key,
+    );
+    return;
+  }
+  if (!spec.refTypes || v.ref === '') return;
+  const target = ctx.inh.byId.get(v.ref);
+  const ttype = target ? ctx.typeOf(target) : undefined;
+  if (ttype !== undefined && !spec.refTypes.includes(ttype)) {
+    ctx.report(
+      C.REF_TARGET_TYPE,
+      'error',
+      `field '${key}' refers to '${v.ref}', a ${ttype}; expected ${spec.refTypes.length === 1 ? 'a' : 'one of'} ${spec.refTypes.join(', ')}`,
+      `point '${key}' at ${spec.refTypes.length === 1 ? 'a' : 'a'} ${spec.refTypes.join('/')} object`,
+      o.id,
+      key,
+    );
+  }
+}
+
+/** A field's literal value (expressions already resolved) against the field's kind. */
+function checkLiteral(ctx: CheckContext, o: PipelineObject, key: string, spec: FieldSpec, lit: string): void {
   switch (spec.kind) {
     case 'Period': {
       const p = parsePeriod(lit);

@@ -80,17 +80,26 @@ function declarations(ctx: CheckContext): void {
       !Object.hasOwn(secrets, p.id) &&
       !Object.hasOwn(secrets, p.id.replace(/^\*/, ''))
     ) {
-      // Encrypted parameters are usually secrets passed at activation (DESIGN.md decision 6).
+      // A template's parameters get their values at put/activation time (AWS CLI
+      // --parameter-values); only then is a missing one an error. Encrypted parameters are usually
+      // secrets passed at activation (DESIGN.md decision 6), so they stay a warning even then.
       const encrypted = p.id.startsWith('*');
-      ctx.report(
-        C.PARAM_NO_VALUE,
-        encrypted ? 'warning' : 'error',
-        `parameter '${p.id}' has no value and no default and is not optional`,
-        encrypted
-          ? 'supply it at activation (parameterValues), or add it under "values"'
-          : 'add it under "values", give it a "default", or set "optional": "true"',
-        p.id,
-      );
+      if (ctx.opts.requireValues)
+        ctx.report(
+          C.PARAM_NO_VALUE,
+          encrypted ? 'warning' : 'error',
+          `parameter '${p.id}' has no value, no default and is not optional`,
+          `pass --parameter-values ${p.id}=… (or --parameter-values-uri FILE, or \`parameters:\` in the config)`,
+          p.id,
+        );
+      else
+        ctx.report(
+          C.PARAM_AT_ACTIVATION,
+          'info',
+          `parameter '${p.id}' needs a value at activation`,
+          `pass --parameter-values ${p.id}=… when activating (--require-values makes this an error)`,
+          p.id,
+        );
     }
     if (values.length > 1 && !isArray) {
       ctx.report(
@@ -128,9 +137,23 @@ function declarations(ctx: CheckContext): void {
   }
 }
 
+/** Parameter names used in `#{…}` anywhere in the definition. */
+function usedNames(ctx: CheckContext): Set<string> {
+  const used = new Set<string>();
+  for (const o of ctx.def.objects)
+    for (const v of Object.values(o.fields))
+      for (const s of Array.isArray(v) ? v : [v])
+        if (typeof s === 'string')
+          for (const m of s.matchAll(/#\{([^}]*)\}/g))
+            for (const n of m[1].matchAll(/\*?my[A-Za-z0-9_]+/g)) used.add(n[0]);
+  return used;
+}
+
 function undeclaredValues(ctx: CheckContext): void {
+  const used = usedNames(ctx);
   for (const id of Object.keys(ctx.def.values)) {
-    if (ctx.params.has(id)) continue;
+    // A value for a `#{myX}` with no parameter object: put-pipeline-definition accepts it.
+    if (ctx.params.has(id) || used.has(id)) continue;
     ctx.report(
       C.PARAM_VALUE_UNDECLARED,
       'warning',

@@ -394,8 +394,38 @@ export type RawCheckResult =
   | { format: 'api'; clean?: ApiDefinitionJson; diagnostics: Diagnostic[] };
 
 /** Checks the raw JSON shape; `clean` is absent when nothing usable is left. */
-export function checkRawJson(json: unknown, file?: string): RawCheckResult {
+/**
+ * SDK scripts (boto3 `put_pipeline_definition(pipelineObjects=…)` dumped under the file's key
+ * names) write `{"objects": [{"id", "name", "fields": [{"key", "stringValue"|"refValue"}]}]}`:
+ * the API shape under the file-format keys. Every object having a `fields` list of `{key}` entries
+ * (and nothing else but id and name) identifies it; it is read as the API format.
+ */
+function apiUnderFileKeys(json: Record<string, Json>): Record<string, Json> | undefined {
+  const objects = json.objects;
+  if (!Array.isArray(objects) || objects.length === 0) return undefined;
+  const apiLike = objects.every(
+    (o) =>
+      isObject(o) &&
+      Array.isArray(o.fields) &&
+      Object.keys(o).every((k) => k === 'id' || k === 'name' || k === 'fields') &&
+      o.fields.every((f) => isObject(f) && typeof f.key === 'string'),
+  );
+  if (!apiLike) return undefined;
+  const out: Record<string, Json> = { pipelineObjects: objects };
+  if (json.parameters !== undefined) out.parameterObjects = json.parameters;
+  if (Array.isArray(json.values)) out.parameterValues = json.values;
+  else if (isObject(json.values))
+    out.parameterValues = Object.entries(json.values).flatMap(([id, v]) =>
+      (Array.isArray(v) ? v : [v]).map((s) => ({ id, stringValue: s })),
+    );
+  for (const k of ['parameterObjects', 'parameterValues'])
+    if (json[k] !== undefined && out[k] === undefined) out[k] = json[k];
+  return out;
+}
+
+export function checkRawJson(input: unknown, file?: string): RawCheckResult {
   const c = new Collector(file);
+  const json = isObject(input) && !('pipelineObjects' in input) ? (apiUnderFileKeys(input) ?? input) : input;
   if (!isObject(json)) {
     c.add(
       C.JSON_INVALID,

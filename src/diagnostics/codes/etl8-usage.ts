@@ -30,7 +30,7 @@ export const usageCodes: CodeTable = {
   ETL8004: error(
     U,
     'a folder holds no pipeline files',
-    'Pipelines are .yaml or .yml files; the folder (searched recursively) has none.',
+    'Pipelines are .yaml or .yml files with a top-level steps: key; the folder (searched recursively, skipping hidden folders and node_modules) has none. Other YAML (the config, CI files) is not read as a pipeline.',
     2,
   ),
   ETL8005: error(

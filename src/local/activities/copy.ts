@@ -27,6 +27,7 @@ import {
   writeS3Output,
 } from './data.js';
 import { atomicLoad } from './load.js';
+import { commitOnce, type MarkCommit } from '../commits.js';
 
 /** The SELECT an input SqlDataNode stands for, in the connected engine's SQL. */
 function selectFor(
@@ -65,15 +66,22 @@ export async function runCopyActivity(ctx: ActivityContext): Promise<ActivityRes
     const s3 = s3NodeInfo(ctx, input);
     const { table, database } = tableNodeInfo(ctx, output);
     const driver = await ctx.connect(database.id);
-    const source = await openS3Input(ctx, s3.uri, s3.gzip);
-    const off = abortWith(ctx.signal, source);
-    try {
-      const insertQuery = stringField(output, 'insertQuery');
-      const parse = parseOptionsForFormat(s3.format);
-      if (insertQuery) {
-        rows = await insertRows(driver, insertQuery, Readable.from(parseDelimited(source, parse)), ctx);
-      } else {
-        rows = await atomicLoad({
+    rows = await commitOnce(ctx.commits, driver, `${who} load into ${table}`, async (mark) => {
+      const source = await openS3Input(ctx, s3.uri, s3.gzip);
+      const off = abortWith(ctx.signal, source);
+      try {
+        const insertQuery = stringField(output, 'insertQuery');
+        const parse = parseOptionsForFormat(s3.format);
+        if (insertQuery) {
+          return await insertRows(
+            driver,
+            insertQuery,
+            Readable.from(parseDelimited(source, parse)),
+            ctx,
+            mark,
+          );
+        }
+        return await atomicLoad({
           driver,
           table,
           mode: 'APPEND',
@@ -83,12 +91,13 @@ export async function runCopyActivity(ctx: ActivityContext): Promise<ActivityRes
           who,
           translations: ctx.translations,
           progress: (n) => ctx.progress(n),
+          mark,
         });
+      } finally {
+        off();
+        source.destroy();
       }
-    } finally {
-      off();
-      source.destroy();
-    }
+    });
     ctx.log(`${who}: loaded ${rows} rows from ${s3.uri} into ${table}`);
   } else if (isS3Node(input) && isS3Node(output)) {
     const from = s3NodeInfo(ctx, input);
@@ -112,40 +121,47 @@ export async function runCopyActivity(ctx: ActivityContext): Promise<ActivityRes
     const query = selectFor(ctx, input, src.database, inDriver, src.table);
     if (src.database.id === dst.database.id) {
       // One session cannot stream out and in at once; let the database do it.
-      rows = await inDriver.transaction(
-        async (tx) =>
-          (await tx.query(`INSERT INTO ${tx.quoteQualified(dst.table)} ${query.replace(/[\s;]+$/, '')}`))
-            .rowCount,
+      rows = await commitOnce(ctx.commits, inDriver, `${who} copy into ${dst.table}`, (mark) =>
+        inDriver.transaction(async (tx) => {
+          const n = (
+            await tx.query(`INSERT INTO ${tx.quoteQualified(dst.table)} ${query.replace(/[\s;]+$/, '')}`)
+          ).rowCount;
+          await mark?.(tx, n);
+          return n;
+        }),
       );
     } else {
       const outDriver = await ctx.connect(dst.database.id);
-      const pipe = new PassThrough({ highWaterMark: 1024 * 1024 });
-      const off = abortWith(ctx.signal, pipe);
-      try {
-        const extract = inDriver.copyOut(query, pipe, { end: true }).catch((e: unknown) => {
-          pipe.destroy(e as Error);
-          throw e;
-        });
-        const [, loaded] = await Promise.all([
-          extract,
-          atomicLoad({
-            driver: outDriver,
-            table: dst.table,
-            mode: 'APPEND',
-            tsv: pipe,
-            createTableSql: stringField(output, 'createTableSql'),
-            redshiftSql: isRedshiftDatabase(dst.database),
-            who,
-            translations: ctx.translations,
-            progress: (n) => ctx.progress(n),
-          }),
-        ]);
-        rows = loaded;
-      } finally {
-        off();
-        // The load failed first: the extract writing into the pipe stops too.
-        pipe.destroy();
-      }
+      rows = await commitOnce(ctx.commits, outDriver, `${who} copy into ${dst.table}`, async (mark) => {
+        const pipe = new PassThrough({ highWaterMark: 1024 * 1024 });
+        const off = abortWith(ctx.signal, pipe);
+        try {
+          const extract = inDriver.copyOut(query, pipe, { end: true }).catch((e: unknown) => {
+            pipe.destroy(e as Error);
+            throw e;
+          });
+          const [, loaded] = await Promise.all([
+            extract,
+            atomicLoad({
+              driver: outDriver,
+              table: dst.table,
+              mode: 'APPEND',
+              tsv: pipe,
+              createTableSql: stringField(output, 'createTableSql'),
+              redshiftSql: isRedshiftDatabase(dst.database),
+              who,
+              translations: ctx.translations,
+              progress: (n) => ctx.progress(n),
+              mark,
+            }),
+          ]);
+          return loaded;
+        } finally {
+          off();
+          // The load failed first: the extract writing into the pipe stops too.
+          pipe.destroy();
+        }
+      });
     }
     ctx.log(`${who}: copied ${rows} rows from ${src.table} to ${dst.table}`);
   } else {
@@ -172,6 +188,7 @@ async function insertRows(
   insertQuery: string,
   rows: Readable,
   ctx: ActivityContext,
+  mark?: MarkCommit,
 ): Promise<number> {
   let sql = insertQuery.replace(/[\s;]+$/, '');
   if (driver.kind !== 'mysql') {
@@ -189,6 +206,7 @@ async function insertRows(
       }
       ctx.progress(n);
     }
+    await mark?.(tx, n);
   });
   return n;
 }

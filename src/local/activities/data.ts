@@ -21,6 +21,7 @@ import {
 import type { ActivityContext } from './types.js';
 import type { LoadOptions } from './copy-options.js';
 import { isEngineDialect } from './copy-options.js';
+import { faultPoint } from '../faults.js';
 
 export function fieldError(obj: PipelineObject, message: string, field?: string, hint?: string): EtlError {
   return new EtlError(diag('ETL7200', message, { objectId: obj.id, field, hint }));
@@ -266,6 +267,7 @@ export async function writeS3Output(
     conv.input.end();
     await tail;
     await upload.commit();
+    faultPoint('after-s3-commit', ctx.object.id);
   } catch (e) {
     conv.input.destroy();
     tail.catch(() => {});

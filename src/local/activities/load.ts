@@ -8,6 +8,7 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { diag, EtlError } from '../../diagnostics.js';
+import type { MarkCommit } from '../commits.js';
 import type { Driver } from '../drivers/types.js';
 import { translateStatement, type TargetKind } from '../translate.js';
 import type { TableInfo } from './data.js';
@@ -44,6 +45,8 @@ export interface LoadRequest {
   who: string;
   translations: string[];
   progress?: (rows: number) => void;
+  /** Records the load's commit (exactly-once marker) inside the load's transaction. */
+  mark?: MarkCommit;
 }
 
 const NON_EQUALITY_TYPES = /^(json|xml|point|line|lseg|box|path|polygon|circle)\b/i;
@@ -199,6 +202,7 @@ export async function atomicLoad(req: LoadRequest): Promise<number> {
       }
     }
     await tx.exec(mysql ? `DROP TEMPORARY TABLE ${stage}` : `DROP TABLE ${stage}`);
+    await req.mark?.(tx, rows);
     return rows;
   });
 }
@@ -248,6 +252,7 @@ async function directLoad(
       throw e;
     }
     req.progress?.(rows);
+    await req.mark?.(tx, rows);
     return rows;
   });
 }

@@ -23,6 +23,7 @@ import {
   writeS3Output,
 } from './data.js';
 import { atomicLoad, parseInsertMode } from './load.js';
+import { commitOnce } from '../commits.js';
 
 export async function runRedshiftCopyActivity(ctx: ActivityContext): Promise<ActivityResult> {
   const act = ctx.object;
@@ -81,34 +82,37 @@ export async function runRedshiftCopyActivity(ctx: ActivityContext): Promise<Act
   const { table, database } = tableNodeInfo(ctx, output);
   const driver = await ctx.connect(database.id);
 
-  const source = await openS3Input(ctx, s3.uri, load.gzip || s3.gzip);
-  const off = abortWith(ctx.signal, source);
-  try {
-    // FILLRECORD pads short records up to the table's column count.
-    const width = load.fillRecord
-      ? (await tableInfo(driver, table)).columns.filter((c) => !c.generated).length
-      : undefined;
-    const tsv = toEngineTsv(source, load, width);
-    if (!isEngineDialect(load)) ctx.log(`${who}: converting input to the engine TSV dialect`);
-    const rows = await atomicLoad({
-      driver,
-      table,
-      mode,
-      tsv,
-      primaryKeys: stringValues(output, 'primaryKeys'),
-      truncateColumns: load.truncateColumns,
-      transformSql: stringField(act, 'transformSql'),
-      createTableSql: stringField(output, 'createTableSql'),
-      redshiftSql: isRedshiftDatabase(database),
-      who,
-      translations: ctx.translations,
-      progress: (n) => ctx.progress(n),
-    });
-    ctx.log(`${who}: loaded ${rows} rows from ${s3.uri} into ${table} (${mode})`);
-    return { rowsMoved: rows };
-  } finally {
-    off();
-    // Not read to the end (the load failed first): stop the handoff or the S3 reads behind it.
-    source.destroy();
-  }
+  const rows = await commitOnce(ctx.commits, driver, `${who} load into ${table}`, async (mark) => {
+    const source = await openS3Input(ctx, s3.uri, load.gzip || s3.gzip);
+    const off = abortWith(ctx.signal, source);
+    try {
+      // FILLRECORD pads short records up to the table's column count.
+      const width = load.fillRecord
+        ? (await tableInfo(driver, table)).columns.filter((c) => !c.generated).length
+        : undefined;
+      const tsv = toEngineTsv(source, load, width);
+      if (!isEngineDialect(load)) ctx.log(`${who}: converting input to the engine TSV dialect`);
+      return await atomicLoad({
+        driver,
+        table,
+        mode,
+        tsv,
+        primaryKeys: stringValues(output, 'primaryKeys'),
+        truncateColumns: load.truncateColumns,
+        transformSql: stringField(act, 'transformSql'),
+        createTableSql: stringField(output, 'createTableSql'),
+        redshiftSql: isRedshiftDatabase(database),
+        who,
+        translations: ctx.translations,
+        progress: (n) => ctx.progress(n),
+        mark,
+      });
+    } finally {
+      off();
+      // Not read to the end (the load failed first): stop the handoff or the S3 reads behind it.
+      source.destroy();
+    }
+  });
+  ctx.log(`${who}: loaded ${rows} rows from ${s3.uri} into ${table} (${mode})`);
+  return { rowsMoved: rows };
 }

@@ -26,6 +26,7 @@ import {
   toEngineTsv,
 } from './data.js';
 import { atomicLoad } from './load.js';
+import { commitOnce, type MarkCommit } from '../commits.js';
 
 /** Reads a script from local S3 (s3://…) or a local file (an asset path). */
 export async function readScript(ctx: ActivityContext, uri: string): Promise<string> {
@@ -62,15 +63,29 @@ export async function runSqlActivity(ctx: ActivityContext): Promise<ActivityResu
   ctx.translations.push(...tr.translations);
 
   let rows = 0;
-  const run = async (d: Driver, a: ScriptAction) => {
+  const run = async (d: Driver, a: ScriptAction): Promise<number> => {
     if (ctx.signal.aborted) throw new EtlError(diag('ETL7207', `${who} was cancelled`));
-    rows += await runAction(ctx, d, a, who);
+    return runAction(ctx, d, a, who);
+  };
+  // One transaction of the script, committed once per instance (../commits.ts) when it writes.
+  const commit = async (body: ScriptAction[], rollback = false): Promise<void> => {
+    const inTx = (mark: MarkCommit | undefined): Promise<number> =>
+      driver.transaction(async (tx) => {
+        let n = 0;
+        for (const b of body) n += await run(tx, b);
+        if (rollback) throw ROLLBACK;
+        await mark?.(tx, n);
+        return n;
+      });
+    const ledger = !rollback && body.some(writes) ? ctx.commits : undefined;
+    rows += await commitOnce(ledger, driver, `${who} transaction`, inTx).catch((e: unknown) => {
+      if (e !== ROLLBACK) throw e;
+      return 0;
+    });
   };
 
   if (!tr.managesTransaction) {
-    await driver.transaction(async (tx) => {
-      for (const a of tr.actions) await run(tx, a);
-    });
+    await commit(tr.actions);
   } else {
     // The script's own BEGIN … COMMIT/ROLLBACK blocks become driver transactions.
     let i = 0;
@@ -80,21 +95,12 @@ export async function runSqlActivity(ctx: ActivityContext): Promise<ActivityResu
         let j = i + 1;
         while (j < tr.actions.length && tr.actions[j].kind !== 'tx') j++;
         const end = tr.actions[j];
-        const body = tr.actions.slice(i + 1, j);
-        const rollback = end?.kind === 'tx' && end.verb === 'rollback';
-        await driver
-          .transaction(async (tx) => {
-            for (const b of body) await run(tx, b);
-            if (rollback) throw ROLLBACK;
-          })
-          .catch((e: unknown) => {
-            if (e !== ROLLBACK) throw e;
-          });
+        await commit(tr.actions.slice(i + 1, j), end?.kind === 'tx' && end.verb === 'rollback');
         i = j + 1;
       } else if (a.kind === 'tx') {
         i++; // a COMMIT/ROLLBACK with no open block: nothing to do
       } else {
-        await driver.transaction(async (tx) => run(tx, a));
+        await commit([a]);
         i++;
       }
     }
@@ -104,6 +110,13 @@ export async function runSqlActivity(ctx: ActivityContext): Promise<ActivityResu
 }
 
 const ROLLBACK = Symbol('rollback');
+
+/** Statements that only read (their transaction needs no exactly-once marker). */
+const READ_ONLY = /^\s*(SELECT|SHOW|EXPLAIN|VALUES|SET|DESCRIBE)\b/i;
+
+function writes(a: ScriptAction): boolean {
+  return a.kind === 'copy' || (a.kind === 'sql' && !READ_ONLY.test(a.sql));
+}
 
 async function runAction(ctx: ActivityContext, d: Driver, a: ScriptAction, who: string): Promise<number> {
   switch (a.kind) {

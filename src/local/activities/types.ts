@@ -7,6 +7,7 @@ import type { PipelineObject } from '../../definition/model.js';
 import type { Driver } from '../drivers/types.js';
 import type { Readable, Transform } from 'node:stream';
 import type { LocalS3 } from '../s3.js';
+import type { CommitLedger } from '../commits.js';
 
 export interface ActivityContext {
   /** The activity, its fields already expression-evaluated for this instance. */
@@ -34,6 +35,11 @@ export interface ActivityContext {
   handoff?: StreamHandoff;
   /** Directory that relative local paths (a scriptUri that is a file) resolve against; default cwd. */
   cwd?: string;
+  /**
+   * Exactly-once commits on target databases (../commits.ts): every transaction a runner commits
+   * on a target goes through `commits.once`. Absent outside the engine (tests, `etlctl task`).
+   */
+  commits?: CommitLedger;
 }
 
 export interface ActivityResult {

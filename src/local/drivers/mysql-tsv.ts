@@ -65,6 +65,67 @@ function isBinaryColumn(def: Buffer): boolean {
   return charset === 63 && BYTE_TYPES.has(type);
 }
 
+/** Rows of a text result set encoded as engine TSV into one growing buffer (the hot path). */
+class TsvBuffer {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  size = 0;
+
+  private ensure(n: number): void {
+    if (this.size + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.size + n));
+    this.buf.copy(bigger, 0, 0, this.size);
+    this.buf = bigger;
+  }
+
+  /** Appends one row packet: NULL as \N, binary columns as \\x hex, text with TSV escapes. */
+  row(p: Buffer, columns: number, binary: boolean[]): void {
+    let pos = 0;
+    this.ensure(p.length * 2 + columns * 3 + 2);
+    let o = this.size;
+    let out = this.buf;
+    for (let c = 0; c < columns; c++) {
+      if (c > 0) out[o++] = 0x09;
+      if (p[pos] === 0xfb) {
+        out[o++] = 0x5c;
+        out[o++] = 0x4e;
+        pos++;
+        continue;
+      }
+      const [len, start] = lenenc(p, pos);
+      const end = start + len;
+      if (binary[c]) {
+        this.size = o;
+        this.ensure(len * 2 + 8);
+        out = this.buf;
+        out[o++] = 0x5c;
+        out[o++] = 0x5c;
+        out[o++] = 0x78;
+        for (let i = start; i < end; i++) {
+          out[o++] = HEX[p[i] >> 4];
+          out[o++] = HEX[p[i] & 15];
+        }
+      } else {
+        for (let i = start; i < end; i++) {
+          const b = p[i];
+          if (b === 0x5c || b === 0x09 || b === 0x0a || b === 0x0d) out[o++] = 0x5c;
+          out[o++] = b;
+        }
+      }
+      pos = end;
+    }
+    out[o++] = 0x0a;
+    this.size = o;
+  }
+
+  /** The bytes so far, as a copy (the buffer is reused), or undefined when empty. */
+  take(): Buffer | undefined {
+    if (this.size === 0) return undefined;
+    const chunk = Buffer.from(this.buf.subarray(0, this.size));
+    this.size = 0;
+    return chunk;
+  }
+}
+
 /**
  * Runs `sql` and writes its rows to `out` as engine TSV with backpressure. Resolves with the row
  * count; rejects with MysqlServerError (connection still usable) or ConnectionSpoiled.
@@ -81,8 +142,7 @@ export function queryToTsv(socket: Socket, sql: string, out: Writable): Promise<
     const binary: boolean[] = [];
     let rows = 0;
     let finished = false;
-    let outBuf = Buffer.allocUnsafe(1 << 20);
-    let o = 0;
+    const tsv = new TsvBuffer();
 
     const restore = () => {
       socket.removeListener('data', onData);
@@ -119,45 +179,8 @@ export function queryToTsv(socket: Socket, sql: string, out: Writable): Promise<
       if (!finished) onOutError(new Error('the destination closed before the extract finished'));
     };
 
-    const ensure = (n: number) => {
-      if (o + n <= outBuf.length) return;
-      const bigger = Buffer.allocUnsafe(Math.max(outBuf.length * 2, o + n));
-      outBuf.copy(bigger, 0, 0, o);
-      outBuf = bigger;
-    };
-
     const row = (p: Buffer) => {
-      let pos = 0;
-      ensure(p.length * 2 + columns * 3 + 2);
-      for (let c = 0; c < columns; c++) {
-        if (c > 0) outBuf[o++] = 0x09;
-        if (p[pos] === 0xfb) {
-          outBuf[o++] = 0x5c;
-          outBuf[o++] = 0x4e;
-          pos++;
-          continue;
-        }
-        const [len, start] = lenenc(p, pos);
-        const end = start + len;
-        if (binary[c]) {
-          ensure(len * 2 + 8);
-          outBuf[o++] = 0x5c;
-          outBuf[o++] = 0x5c;
-          outBuf[o++] = 0x78;
-          for (let i = start; i < end; i++) {
-            outBuf[o++] = HEX[p[i] >> 4];
-            outBuf[o++] = HEX[p[i] & 15];
-          }
-        } else {
-          for (let i = start; i < end; i++) {
-            const b = p[i];
-            if (b === 0x5c || b === 0x09 || b === 0x0a || b === 0x0d) outBuf[o++] = 0x5c;
-            outBuf[o++] = b;
-          }
-        }
-        pos = end;
-      }
-      outBuf[o++] = 0x0a;
+      tsv.row(p, columns, binary);
       rows++;
     };
 
@@ -186,10 +209,8 @@ export function queryToTsv(socket: Socket, sql: string, out: Writable): Promise<
     };
 
     const flush = () => {
-      if (o === 0) return true;
-      const chunk = Buffer.from(outBuf.subarray(0, o));
-      o = 0;
-      return out.write(chunk);
+      const chunk = tsv.take();
+      return chunk ? out.write(chunk) : true;
     };
 
     const onData = (chunk: Buffer) => {
@@ -218,7 +239,7 @@ export function queryToTsv(socket: Socket, sql: string, out: Writable): Promise<
       }
       rest = pos < buf.length ? Buffer.from(buf.subarray(pos)) : Buffer.alloc(0);
       buf = rest;
-      if (o >= 256 * 1024 && !flush()) {
+      if (tsv.size >= 256 * 1024 && !flush()) {
         socket.pause();
         out.once('drain', () => {
           if (!finished) socket.resume();

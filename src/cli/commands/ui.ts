@@ -1,0 +1,134 @@
+/**
+ * `etlctl ui`: the monitoring page over the local state store (issue 14) — status grid, run
+ * detail with logs, pipeline pages, and the run actions. Prints its URL and serves until
+ * SIGINT/SIGTERM (exit 0: stopping is how it ends).
+ */
+import type { Command } from 'commander';
+import type { CommonFlags } from '../args.js';
+import { withCommonOptions } from '../args.js';
+import { outcome } from '../outcome.js';
+import { runCommand } from '../runner.js';
+import type { View } from '../runner.js';
+import { EtlError, ExitCode, diag } from '../../diagnostics/index.js';
+
+interface Flags extends CommonFlags {
+  port: string;
+  host: string;
+  open?: boolean;
+  readOnly?: boolean;
+}
+
+interface UiResult {
+  url: string;
+  host: string;
+  port: number;
+  readOnly: boolean;
+  stateDir: string;
+}
+
+const view: View<UiResult> = {
+  human(o, io) {
+    io.out(`etlctl ui stopped (${o.result!.url})`);
+  },
+};
+
+function port(text: string): number {
+  const n = /^\d{1,5}$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(n >= 0 && n <= 65535))
+    throw new EtlError(diag('ETL8111', `--port must be 0–65535, got '${text}'`), ExitCode.USAGE);
+  return n;
+}
+
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('ui')
+      .description(
+        'serve the monitoring page: status grid of every local pipeline × day, run detail and logs, rerun/backfill/pause\n' +
+          '(binds 127.0.0.1; another --host needs the printed token or $ETLCTL_UI_TOKEN)',
+      ),
+  )
+    .option('--port <n>', 'port (0: any free one)', '8765')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--open', 'open the page in the default browser')
+    .option('--read-only', 'show only: no rerun, backfill, pause or acknowledge')
+    .action((flags: Flags) =>
+      runCommand(
+        flags,
+        async (ctx) => {
+          const listenPort = port(flags.port);
+          const { existsSync } = await import('node:fs');
+          const { join } = await import('node:path');
+          const { loadConfig } = await import('../../config/load.js');
+          const { stateDirOf } = await import('../../local/activate.js');
+          const { openStateStore } = await import('../../local/state/open.js');
+          const { actorName } = await import('../../local/actions.js');
+          const { startUi, environmentSecrets } = await import('../../ui/server.js');
+          const { stopOnSignals } = await import('../signals.js');
+          const stateDir = stateDirOf(loadConfig({ configPath: flags.config, mode: flags.mode }));
+          if (!existsSync(join(stateDir, 'state.db'))) {
+            throw new EtlError(
+              diag(
+                'ETL7712',
+                `no local state store in ${stateDir}: nothing was activated with this mode yet`,
+                {
+                  hint:
+                    'run a pipeline first: etlctl pipeline activate FILE' +
+                    (flags.mode ? ` -m ${flags.mode}` : ''),
+                },
+              ),
+              ExitCode.USAGE,
+            );
+          }
+          const store = await openStateStore({ stateDir });
+          const stopper = stopOnSignals(() => undefined);
+          try {
+            const server = await startUi({
+              store,
+              stateDir,
+              host: flags.host,
+              port: listenPort,
+              readOnly: Boolean(flags.readOnly),
+              token: process.env.ETLCTL_UI_TOKEN || undefined,
+              actor: actorName('ui'),
+              secrets: environmentSecrets(),
+            });
+            // The token is shown once, in the link that sets the page's cookie.
+            const link = server.token
+              ? `${server.url}?token=${encodeURIComponent(server.token)}`
+              : server.url;
+            const line = `etlctl ui: ${link}${flags.readOnly ? ' (read-only)' : ''} — Ctrl-C to stop`;
+            if (ctx.json) ctx.io.err(line);
+            else ctx.io.out(line);
+            if (flags.open) {
+              const { spawn } = await import('node:child_process');
+              const opener =
+                process.platform === 'darwin'
+                  ? 'open'
+                  : process.platform === 'win32'
+                    ? 'explorer'
+                    : 'xdg-open';
+              spawn(opener, [link], { stdio: 'ignore', detached: true })
+                .on('error', () => undefined)
+                .unref();
+            }
+            await new Promise<void>((resolve) =>
+              stopper.signal.addEventListener('abort', () => resolve(), { once: true }),
+            );
+            await server.close();
+            return outcome<UiResult>({
+              url: server.url,
+              host: server.host,
+              port: server.port,
+              readOnly: Boolean(flags.readOnly),
+              stateDir,
+            });
+          } finally {
+            stopper.dispose();
+            await store.close();
+          }
+        },
+        view,
+      ),
+    );
+}
