@@ -150,7 +150,8 @@ async function killWhenRunning(
   kill: (id: number) => Promise<void>,
   afterMs = 300,
 ) {
-  const until = Date.now() + 20_000;
+  // Generous: on a loaded machine the CLI alone can take many seconds to get there.
+  const until = Date.now() + 60_000;
   for (;;) {
     const id = await find();
     if (id !== undefined) {
