@@ -13,7 +13,7 @@ import { formatMs, hasGnuTime, interleaved } from './lib/measure.mjs';
 import { serversUp } from './lib/data.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ALL = ['startup', 'compile', 'checker', 'visualize', 'copy', 'upsert', 'catalog', 'pii'];
+const ALL = ['startup', 'compile', 'checker', 'visualize', 'copy', 'upsert', 'catalog', 'ui', 'pii'];
 const DATA = new Set(['copy', 'upsert', 'pii']);
 
 const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options])

@@ -9,7 +9,7 @@ import type { EvalTarget, ObjectGraph } from './objects.js';
 import { evalField } from './objects.js';
 
 /** `onWarning`: a step reported a warning (a `severity: warn` QA check) through its `myWarningAlarm`. */
-export type AlertEvent = 'onFail' | 'onSuccess' | 'onLateAction' | 'onWarning';
+export type AlertEvent = 'onFail' | 'onSuccess' | 'onLateAction' | 'onWarning' | 'test';
 
 export interface AlertRecord {
   time: string;

@@ -71,7 +71,7 @@ export interface LocalHistory {
   runs: (RunView & { instances: InstanceView[] })[];
 }
 
-async function openStore(opts: LocalStatusOptions): Promise<{ stateDir: string; store?: StateStore }> {
+export async function openStore(opts: LocalStatusOptions): Promise<{ stateDir: string; store?: StateStore }> {
   const { loadConfig } = await import('../config/load.js');
   const { stateDirOf } = await import('./activate.js');
   const config = loadConfig({ configPath: opts.configPath, mode: opts.mode });
@@ -89,7 +89,7 @@ function notFound(name: string, known: string[]): EtlError {
   );
 }
 
-async function requirePipeline(store: StateStore, name: string): Promise<PipelineRow> {
+export async function requirePipeline(store: StateStore, name: string): Promise<PipelineRow> {
   const row = await store.pipeline(name);
   if (row) return row;
   throw notFound(

@@ -57,6 +57,7 @@ describe('benchmark suite (smoke)', () => {
       'copy',
       'upsert',
       'catalog',
+      'ui',
       'pii',
     ]);
     for (const [name, s] of Object.entries(results.scenarios)) {

@@ -33,6 +33,7 @@ const BY_NAME: [string, CommandFile[]][] = [
       () => import('./pipeline-resume.js'),
       () => import('./pipeline-acknowledge.js'),
       () => import('./pipeline-actions.js'),
+      () => import('./pipeline-clear.js'),
     ],
   ],
   [

@@ -22,4 +22,34 @@ export const HABITS_CODES: CodeTable = {
       'Completion scripts exist for bash, zsh and fish: `eval "$(etlctl completion bash)"` in ~/.bashrc.',
     exit: 2,
   },
+  ETL8301: {
+    severity: 'error',
+    category: 'usage',
+    summary: 'pipeline clear: not confirmed, nothing was forgotten',
+    explain:
+      '`etlctl pipeline clear NAME` forgets every local run, instance and attempt of a pipeline (logs and data ' +
+      'stay). It asks first; answer yes, or pass --yes in scripts.',
+  },
+  ETL8302: {
+    severity: 'error',
+    category: 'usage',
+    summary: 'pipeline clear: the pipeline is running',
+    explain:
+      'A pipeline with a live run (an activate or an agent working on it) cannot be cleared. Wait for the run to end or stop it, then clear.',
+  },
+  ETL8303: {
+    severity: 'error',
+    category: 'usage',
+    summary: 'pipeline clear: this state store cannot forget pipelines',
+    explain:
+      'The configured state store does not implement forgetting a pipeline; the embedded SQLite store does.',
+  },
+  ETL8304: {
+    severity: 'error',
+    category: 'usage',
+    summary: 'pipeline clear works on local targets only',
+    explain:
+      'On AWS, `etlctl pipeline delete NAME` removes a deployed pipeline and its history; `clear` forgets local runs.',
+    exit: 2,
+  },
 };
