@@ -13,13 +13,25 @@ import { formatMs, hasGnuTime, interleaved } from './lib/measure.mjs';
 import { serversUp } from './lib/data.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ALL = ['startup', 'compile', 'checker', 'visualize', 'copy', 'upsert', 'catalog', 'ui', 'pii'];
-const DATA = new Set(['copy', 'upsert', 'pii']);
+const ALL = [
+  'startup',
+  'compile',
+  'checker',
+  'checker-scale',
+  'visualize',
+  'copy',
+  'upsert',
+  'catalog',
+  'ui',
+  'pii',
+  'agents',
+];
+const DATA = new Set(['copy', 'upsert', 'pii', 'agents']);
 
 const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options])
 
   --scenarios LIST   comma-separated, from: ${ALL.join(', ')} (default: all)
-  --reps N           repetitions per variant (default: per scenario, 15/3/10/5/3/5/3)
+  --reps N           repetitions per variant (default: per scenario, 15/3/10/5/5/3/5/3)
   --sizes LIST       compile scale sizes in pipelines (default 10,100,1000; catalog uses the largest)
   --objects N        checker definition size (default 1000)
   --steps N          visualize pipeline size in steps (default 100)

@@ -79,7 +79,7 @@ function readConfigFile(
     const base = translateDataduct(raw);
     layers.push({ tree: base.tree, describe: (d) => at(base.origin.get(d) ?? [d.split('.')[0]]) });
     if (mode) {
-      if (!modes.includes(mode)) throw unknownMode(mode, modes, display);
+      if (!modes.includes(mode)) throw unknownMode(mode, modes, display, file.position([]));
       const m = translateDataduct(raw[mode] as Record<string, unknown>, [mode]);
       layers.push({ tree: m.tree, describe: (d) => `mode ${mode} (${at(m.origin.get(d) ?? [mode])})` });
     }
@@ -90,7 +90,8 @@ function readConfigFile(
   const modes = isRecord(modeTree) ? Object.keys(modeTree) : [];
   layers.push({ tree: base, describe: (d) => at(d.split('.')) });
   if (mode) {
-    if (!isRecord(modeTree) || !isRecord(modeTree[mode])) throw unknownMode(mode, modes, display);
+    if (!isRecord(modeTree) || !isRecord(modeTree[mode]))
+      throw unknownMode(mode, modes, display, file.keyPosition(['modes']));
     const m = modeTree[mode] as Record<string, unknown>;
     checkKeys(m, file, (p) => ['modes', mode, ...p], diagnostics, `mode '${mode}'`);
     layers.push({ tree: m, describe: (d) => `mode ${mode} (${at(['modes', mode, ...d.split('.')])})` });
@@ -154,9 +155,12 @@ export function loadConfig(opts: LoadConfigOptions = {}): ResolvedConfig {
   });
 }
 
-function unknownMode(mode: string, modes: string[], file: string): EtlError {
+/** At the file's `modes:` (or its first line): where a mode would be added (issue 12). */
+function unknownMode(mode: string, modes: string[], file: string, at: { line: number; column: number }): EtlError {
   return new EtlError(
     diag('ETL2004', `unknown mode '${mode}' in ${file}`, {
+      file,
+      ...at,
       hint: (didYouMean(mode, modes) ?? '') + (modes.length ? ` known modes: ${modes.join(', ')}` : ' the file defines no modes'),
     }),
     ExitCode.USAGE,

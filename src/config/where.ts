@@ -10,14 +10,17 @@ import type { ConfigValue } from './types.js';
 /** `file.yaml:12` or `mode prod (file.yaml:12)`, as the layers describe a file value. */
 const FILE_SOURCE = /^(?:mode .+ \()?(.+):(\d+)\)?$/;
 
-/** The source of a key, of its first leaf when it holds a mapping, or of its closest parent. */
+/**
+ * The source of a key; when it was not set (a missing `engine:`), of the first leaf beside it or
+ * under its closest parent, so the finding points into the mapping it is missing from.
+ */
 function sourceOf(values: ReadonlyMap<string, ConfigValue>, dotted: string): string | undefined {
   const own = values.get(dotted);
   if (own) return own.source;
-  for (const [key, v] of values) if (key.startsWith(`${dotted}.`)) return v.source;
   for (let key = dotted; key; key = key.slice(0, Math.max(0, key.lastIndexOf('.')))) {
-    const v = values.get(key);
-    if (v) return v.source;
+    const exact = values.get(key);
+    if (exact) return exact.source;
+    for (const [k, v] of values) if (k.startsWith(`${key}.`) && FILE_SOURCE.test(v.source)) return v.source;
   }
   return undefined;
 }

@@ -376,8 +376,10 @@ export async function withLocalStore<T>(
   const { loadConfig } = await import('../config/load.js');
   const { stateDirOf } = await import('./activate.js');
   const { openStateStore } = await import('./state/open.js');
-  const stateDir = stateDirOf(loadConfig({ configPath: opts.configPath, mode: opts.mode }));
-  const store = await openStateStore({ stateDir });
+  const config = loadConfig({ configPath: opts.configPath, mode: opts.mode });
+  const stateDir = stateDirOf(config);
+  // The mode's store: SQLite in the state directory, or the shared one `local.state_url` names.
+  const store = await openStateStore({ stateDir, url: config.local.stateUrl });
   try {
     return await fn(store, stateDir);
   } finally {

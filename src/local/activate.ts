@@ -18,7 +18,7 @@ import type { Definition } from '../definition/model.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { EtlError, ExitCode } from '../diagnostics/index.js';
 import type { LineageRun } from '../catalog/emitter.js';
-import type { Reporter, RunSummary } from './engine.js';
+import type { Reporter, RunSummary, StepSelection } from './engine.js';
 import { runDefinition } from './engine.js';
 import { openStateStore } from './state/open.js';
 import type { AttemptRow } from './state/store.js';
@@ -38,6 +38,8 @@ export interface LocalRunOptions {
   until?: Date;
   retryDelayMs?: number;
   parallel?: number;
+  /** `--select`, `--from`, `--rerun` (issue 18). */
+  selection?: StepSelection;
   mode?: string;
   cwd: string;
   /** The run kind recorded in the state store (default 'activate'). */
@@ -145,6 +147,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunResult>
         kind: opts.kind ?? 'activate',
         retryDelayMs: opts.retryDelayMs,
         parallel: opts.parallel,
+        selection: opts.selection,
         rerunFailed: true,
         markActive: true,
         confirmRegister: opts.confirmRegister ? () => opts.confirmRegister!(d.name) : undefined,

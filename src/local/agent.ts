@@ -32,6 +32,12 @@ export interface AgentOptions {
   graceSeconds?: number;
   parallel?: number;
   retryDelayMs?: number;
+  /** The worker id attempts record (`--id`; default host:pid). */
+  workerId?: string;
+  /** Worker groups served (`--worker-group`); absent: every activity. */
+  workerGroups?: string[];
+  /** How long a claimed instance stays this agent's without a heartbeat (`--lease`, default 60 s). */
+  leaseMs?: number;
   /** Abort to stop (the CLI wires SIGTERM/SIGINT to it). */
   signal: AbortSignal;
   /** The engine's events of one pipeline's run. */
@@ -81,6 +87,13 @@ export async function runAgent(opts: AgentOptions): Promise<AgentResult> {
     const baseConfig = loadConfig({ configPath: opts.configPath, mode: opts.mode });
     const stateDir = stateDirOf(baseConfig);
     const result: AgentResult = { stateDir, runs: 0, failedRuns: 0, errors: 0 };
+    // A shared store: this is one of many agents (any machine), run side by side per pipeline.
+    const shared = baseConfig.local.stateUrl !== undefined;
+    if (shared) {
+      const { sharedStoreProblems } = await import('./shared.js');
+      const problems = sharedStoreProblems(baseConfig);
+      if (problems.length > 0) throw new EtlError(problems);
+    }
     store = await openStateStore({ stateDir, url: baseConfig.local.stateUrl });
     release = acquireLock(stateDir);
     const stop = opts.signal;
@@ -92,13 +105,26 @@ export async function runAgent(opts: AgentOptions): Promise<AgentResult> {
     let wake: () => void = () => undefined;
     stop.addEventListener('abort', () => wake(), { once: true });
 
+    /** When to look at a pipeline again after a run. */
+    const due = (summary: RunSummary): number => {
+      const next = summary.nextDue?.getTime() ?? Infinity;
+      if (!shared) return next;
+      // Something ran: what it unblocked may be ready now. Others at work: look again soon.
+      // Otherwise another machine may enqueue at any time: at the latest, the next poll.
+      if (!summary.nothingToDo) return Date.now();
+      if ((summary.pending ?? 0) > 0) return Math.min(next, Date.now() + Math.min(pollMs, 1000));
+      return Math.min(next, Date.now() + pollMs);
+    };
+
     const runOnce = async (name: string): Promise<void> => {
       const row = await store!.pipeline(name);
       const json = row && (await store!.definitionJson(name, row.version));
       if (!row || !json) return;
       try {
-        const config =
-          row.config_path || row.mode
+        // Shared: the paths recorded at activation are the activating machine's; this agent's own config stands.
+        const config = shared
+          ? baseConfig
+          : row.config_path || row.mode
             ? loadConfig({
                 configPath: row.config_path ?? undefined,
                 mode: row.mode ?? undefined,
@@ -122,7 +148,11 @@ export async function runAgent(opts: AgentOptions): Promise<AgentResult> {
           rerunFailed: false,
           parallel: opts.parallel,
           retryDelayMs: opts.retryDelayMs,
-          cwd: row.cwd ?? undefined,
+          shared,
+          workerGroups: opts.workerGroups,
+          workerId: opts.workerId,
+          leaseMs: opts.leaseMs,
+          cwd: shared ? process.cwd() : (row.cwd ?? undefined),
           mode: row.mode ?? undefined,
           configPath: row.config_path ?? undefined,
           sourceFile: row.source_file ?? undefined,
@@ -142,7 +172,7 @@ export async function runAgent(opts: AgentOptions): Promise<AgentResult> {
           opts.onEvent({ kind: 'agent-run', pipeline: name, summary, unfinished: [...unfinished(summary)] });
         }
         await lineage.close(summary);
-        nextDue.set(name, summary.nextDue?.getTime() ?? Infinity);
+        nextDue.set(name, due(summary));
       } catch (e) {
         if (!(e instanceof EtlError)) throw e;
         result.errors++;
@@ -159,7 +189,7 @@ export async function runAgent(opts: AgentOptions): Promise<AgentResult> {
       for (const p of await store.pipelines()) {
         if (!p.active || inFlight.has(p.name)) continue;
         // A foreground `pipeline activate` of this pipeline is running; look again later.
-        if (await store.liveRun(p.name)) continue;
+        if (!shared && (await store.liveRun(p.name))) continue;
         if ((nextDue.get(p.name) ?? 0) > now) continue;
         const task = runOnce(p.name).finally(() => {
           inFlight.delete(p.name);

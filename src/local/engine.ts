@@ -60,7 +60,27 @@ export interface Reporter {
   event(e: EngineEvent): void;
 }
 
+/**
+ * Which steps a run takes (issue 18; dbt selectors, digdag `--rerun`/`--start`). Steps are YAML
+ * step names (their activities) or activity ids. Instances of other steps stay as they are and
+ * gate the chosen ones as usual (an upstream that has not finished blocks them).
+ */
+export interface StepSelection {
+  /** Only these steps (`--select A B`). */
+  steps?: string[];
+  /** This step and everything downstream of it (`--from S`); with `steps`, their union. */
+  from?: string;
+  /** Take finished instances of the chosen steps again (`--rerun`); one-time pipelines always do. */
+  rerun?: boolean;
+  /** Plan the chosen activities alone, ignoring the rest of the definition (`pipeline run-step`). */
+  alone?: boolean;
+  /** One period only: the chosen activities' latest scheduled start at or before this time. */
+  at?: Date;
+}
+
 export interface RunDefinitionOptions {
+  /** Run only some steps, or again (`--select`, `--from`, `--rerun`, `run-step`). */
+  selection?: StepSelection;
   config: EngineConfig;
   stateDir: string;
   /** Activation time (default: the clock). On-demand instances are scheduled at it. */
@@ -103,6 +123,16 @@ export interface RunDefinitionOptions {
   workerId?: string;
   /** How long a claimed instance stays this worker's without a heartbeat (default 60 s). */
   leaseMs?: number;
+  /**
+   * One of many agents sharing the state store (issue 15): no exclusive run of the pipeline;
+   * instances others hold are left to them; a finished one-time pipeline does not start again;
+   * retries keep the store's failure count and retry time; no streaming between steps.
+   */
+  shared?: boolean;
+  /** Recording instances for the agents (`--enqueue`), not running them: no exclusive run. */
+  enqueue?: boolean;
+  /** The worker groups this agent serves (`--worker-group`); absent: every activity. */
+  workerGroups?: readonly string[];
 }
 
 export interface InstanceSummary extends InstanceInfo {
@@ -129,4 +159,6 @@ export interface RunSummary {
   interrupted: boolean;
   /** When the next instance falls due (scheduled pipelines), for the agent. */
   nextDue?: Date;
+  /** Shared: instances left unfinished that others hold or that wait for them (the agent looks again soon). */
+  pending?: number;
 }

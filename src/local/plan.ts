@@ -110,6 +110,16 @@ export interface PlanInput {
   rerunFailed: boolean;
   /** Replaces every retryDelay (`--retry-delay`). */
   retryDelayMs?: number;
+  /** A one-time pipeline whose instances all ended stays ended (agents; default: a new generation). */
+  keepEnded?: boolean;
+  /** Activities this worker runs (its worker groups); the others are planned but left to their agents. */
+  runsHere?: (obj: PipelineObject) => boolean;
+  /** Only these activities run (`--select`, `--from`); the rest are there for dependencies. */
+  selected?: ReadonlySet<string>;
+  /** Take finished instances of the chosen activities again (`--rerun`). */
+  rerun?: boolean;
+  /** One period only (`run-step --date`): the latest scheduled start at or before this time. */
+  at?: Date;
 }
 
 export interface PlannedItem {
@@ -134,6 +144,8 @@ export interface Plan {
   toRun: number;
   /** When the next instance falls due (scheduled pipelines), for the agent. */
   nextDue?: Date;
+  /** Shared agents: instances another agent holds (set by run.ts). */
+  pending?: number;
 }
 
 function key(objectId: string, start: string): string {
@@ -145,7 +157,14 @@ export function planInstances(input: PlanInput): Plan {
   let generation = input.generation;
   let existing = input.existing;
   let newGeneration = false;
-  if (schedules.oneTime && existing.length > 0 && existing.every((r) => TERMINAL.has(r.status))) {
+  // A selection reruns steps of the current generation (a new one would have nothing upstream);
+  // shared agents keep an ended one-time pipeline ended.
+  const fresh =
+    !input.keepEnded &&
+    !input.selected &&
+    existing.length > 0 &&
+    existing.every((r) => TERMINAL.has(r.status));
+  if (schedules.oneTime && fresh) {
     generation += 1;
     existing = [];
     newGeneration = true;
@@ -184,11 +203,22 @@ export function planInstances(input: PlanInput): Plan {
       slots = due.due;
       if (due.next && (!nextDue || due.next.dueAt < nextDue)) nextDue = due.next.dueAt;
     }
+    if (input.at && spec.type !== 'ondemand') {
+      const at = input.at.getTime();
+      const one = [...slots].reverse().find((s) => s.scheduledStart.getTime() <= at);
+      slots = one ? [one] : [];
+    }
     const maxRetries = Number(graph.str(a, 'maximumRetries') ?? '0') || 0;
     const retryDelayMs = input.retryDelayMs ?? graph.durationMs(a, 'retryDelay') ?? DEFAULT_RETRY_DELAY_MS;
     for (const slot of slots) {
       const row = byKey.get(key(a.id, slot.scheduledStart.toISOString()));
-      const runs = !row || (row.status !== 'FINISHED' && (!TERMINAL.has(row.status) || input.rerunFailed));
+      const chosen = !input.selected || input.selected.has(a.id);
+      // A selected step of a one-time pipeline runs again even when it finished: else nothing could.
+      const again = chosen && (input.rerun === true || (input.selected !== undefined && schedules.oneTime));
+      const runs =
+        chosen &&
+        (!row || again || (row.status !== 'FINISHED' && (!TERMINAL.has(row.status) || input.rerunFailed))) &&
+        (input.runsHere?.(a) ?? true);
       items.push({ obj: a, slot, row, runs, maxRetries, retryDelayMs });
     }
   }

@@ -25,6 +25,8 @@ import { ObjectGraph } from './objects.js';
 import type { Plan, Schedules } from './plan.js';
 import { activitiesOf, planInstances, runnableProblems, schedulesOf } from './plan.js';
 import { ReadyQueue } from './queue.js';
+import { sharedStoreProblems } from './shared.js';
+import { resolveSelection } from './select.js';
 import type { ScheduleSpec } from './schedule.js';
 import { openStateStore } from './state/open.js';
 import type { AttemptRow, PipelineRow, RunRow, StateStore, WorkerRef } from './state/store.js';
@@ -46,6 +48,8 @@ interface RunContext {
   def: Definition;
   graph: ObjectGraph;
   activities: PipelineObject[];
+  /** The activities `--select`/`--from` chose (undefined: all). */
+  selected?: ReadonlySet<string>;
   pipeline: string;
   stateDir: string;
   reporter: Reporter;
@@ -65,8 +69,13 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
   const pipeline = opts.pipelineName ?? def.meta?.pipelineName ?? 'pipeline';
   const stateDir = resolvePath(opts.stateDir);
   // Everything that makes the definition unrunnable is reported before anything runs.
-  const activities = activitiesOf(graph);
+  const every = activitiesOf(graph);
+  // `--select`/`--from` choose what runs; `run-step` (alone) plans the chosen activities only.
+  const selected = resolveSelection(def, graph, every, opts.selection);
+  const activities = opts.selection?.alone && selected ? every.filter((a) => selected.has(a.id)) : every;
   const problems = runnableProblems(graph, activities, pipeline);
+  // Shared agents: data and databases every machine reaches, said before anything runs.
+  if (opts.shared) problems.push(...sharedStoreProblems(opts.config, def));
   if (problems.length > 0) throw new EtlError(problems);
 
   const store = opts.store ?? (await openStateStore({ stateDir, url: opts.config.local?.stateUrl }));
@@ -75,6 +84,7 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
       def,
       graph,
       activities,
+      selected,
       pipeline,
       stateDir,
       reporter: opts.reporter ?? { event: () => undefined },
@@ -88,6 +98,7 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
     if (prepared.plan.toRun === 0) {
       return {
         pipeline,
+        pending: prepared.plan.pending,
         generation: prepared.plan.generation,
         ok: 0,
         failed: 0,
@@ -107,6 +118,72 @@ export async function runDefinition(def: Definition, opts: RunDefinitionOptions)
   }
 }
 
+export interface Enqueued {
+  pipeline: string;
+  runId: number | null;
+  generation: number;
+  /** Instances waiting for the agents (new or taken over). */
+  instances: number;
+}
+
+/**
+ * `pipeline activate --enqueue`: record the due instances for the agents and return at once. The
+ * pipeline becomes active (agents look at it); a one-time pipeline gets a new generation when its
+ * last one ended, like an activation.
+ */
+export async function enqueueDefinition(def: Definition, opts: RunDefinitionOptions): Promise<Enqueued> {
+  const graph = new ObjectGraph(def, {});
+  const pipeline = opts.pipelineName ?? def.meta?.pipelineName ?? 'pipeline';
+  const stateDir = resolvePath(opts.stateDir);
+  const activities = activitiesOf(graph);
+  const problems = runnableProblems(graph, activities, pipeline);
+  if (opts.config.local?.stateUrl) problems.push(...sharedStoreProblems(opts.config, def));
+  if (problems.length > 0) throw new EtlError(problems);
+  const store = opts.store ?? (await openStateStore({ stateDir, url: opts.config.local?.stateUrl }));
+  try {
+    const c: RunContext = {
+      def,
+      graph,
+      activities,
+      pipeline,
+      stateDir,
+      reporter: opts.reporter ?? { event: () => undefined },
+      store,
+      // Not shared for planning (a finished one-time pipeline starts again), but never exclusive.
+      opts: { ...opts, markActive: false, enqueue: true },
+      worker: localWorker(opts.workerId),
+      t0: Date.now(),
+      now: opts.now ?? new Date(),
+    };
+    const { pipelineRow, plan } = await prepare(c);
+    if (pipelineRow.active !== 1) await store.setActive(pipeline, true);
+    if (plan.toRun === 0) return { pipeline, runId: null, generation: plan.generation, instances: 0 };
+    const recorded = await store.planRun({
+      pipeline,
+      version: pipelineRow.version,
+      kind: 'enqueue',
+      worker: c.worker,
+      exclusive: false,
+      generation: plan.generation,
+      instances: plan.items.map((item) => ({
+        objectId: item.obj.id,
+        objectType: graph.type(item.obj)!,
+        scheduledStart: item.slot.scheduledStart.toISOString(),
+        scheduledEnd: item.slot.scheduledEnd.toISOString(),
+        take: item.runs,
+        maxRetries: item.maxRetries,
+        retryDelayMs: item.retryDelayMs,
+      })),
+    });
+    if (recorded.busy) throw alreadyRunning(pipeline, recorded.busy);
+    // The enqueueing itself is done: the agents' runs do the work.
+    await store.endRun(recorded.runId, 'FINISHED', { ok: 0, failed: 0, skipped: 0 });
+    return { pipeline, runId: recorded.runId, generation: plan.generation, instances: plan.toRun };
+  } finally {
+    if (!opts.store) await store.close();
+  }
+}
+
 interface Prepared {
   pipelineRow: PipelineRow;
   schedules: Schedules;
@@ -119,7 +196,8 @@ async function prepare(c: RunContext): Promise<Prepared> {
   const known = await store.pipeline(pipeline);
   const firstActivation = known?.first_activation ? new Date(known.first_activation) : c.now;
   const schedules = schedulesOf(c.graph, c.activities, firstActivation);
-  const live = await store.liveRun(pipeline, c.worker);
+  // Shared agents run a pipeline side by side: the claims keep each instance to one of them.
+  const live = opts.shared || opts.enqueue ? undefined : await store.liveRun(pipeline, c.worker);
   if (live) throw alreadyRunning(pipeline, live);
   const pipelineRow = await store.saveDefinition(pipeline, stringifyDefinition(c.def), {
     mode: opts.mode,
@@ -137,8 +215,14 @@ async function prepare(c: RunContext): Promise<Prepared> {
     now: c.now,
     horizon: opts.until ?? c.now,
     rerunFailed: opts.rerunFailed ?? true,
+    selected: c.selected,
+    rerun: opts.selection?.rerun,
+    at: opts.selection?.at,
     retryDelayMs: opts.retryDelayMs,
+    keepEnded: opts.shared,
+    runsHere: opts.workerGroups ? servedBy(c.graph, opts.workerGroups) : undefined,
   });
+  if (opts.shared) shareOut(plan);
   const limit = opts.backfillLimit ?? DEFAULT_BACKFILL_LIMIT;
   if (!schedules.oneTime && plan.newPeriods > limit) {
     const ok = opts.confirmBackfill ? await opts.confirmBackfill(plan.newPeriods, limit) : false;
@@ -168,6 +252,30 @@ async function prepare(c: RunContext): Promise<Prepared> {
   return { pipelineRow, schedules, plan };
 }
 
+/** The activities of the given worker groups (an activity without workerGroup is in `default`). */
+export function servedBy(graph: ObjectGraph, groups: readonly string[]): (obj: PipelineObject) => boolean {
+  return (obj) => groups.includes(graph.str(obj, 'workerGroup') ?? DEFAULT_WORKER_GROUP);
+}
+
+export const DEFAULT_WORKER_GROUP = 'default';
+
+/**
+ * Shared agents: this run takes only what it may claim now (waiting, or new); instances another
+ * agent holds stay theirs, counted as pending so the agent looks again soon.
+ */
+function shareOut(plan: Plan): void {
+  let pending = 0;
+  for (const item of plan.items) {
+    if (!item.runs || !item.row) continue;
+    if (item.row.status === 'RUNNING') pending++;
+  }
+  const startable = plan.items.filter(
+    (item) => item.runs && (!item.row || item.row.status !== 'RUNNING'),
+  ).length;
+  plan.pending = pending;
+  if (startable === 0) plan.toRun = 0;
+}
+
 /** Leases of other hosts' workers that ran out: their attempts failed as timed out (Data Pipeline's rule). */
 async function expireLeases(c: RunContext): Promise<void> {
   for (const e of await c.store.expireLeases(c.pipeline)) {
@@ -189,19 +297,23 @@ function alreadyRunning(pipeline: string, live: RunRow): EtlError {
 /** Record the plan, run it, record the run's end. */
 async function execute(c: RunContext, p: Prepared): Promise<RunSummary> {
   const { store, opts, plan } = { ...c, ...p };
+  // `--rerun`: finished instances taken again are reset first (taking never undoes FINISHED).
+  const again = plan.items.filter((i) => i.runs && i.row?.status === 'FINISHED').map((i) => i.row!.id);
+  if (again.length > 0) await store.setInstanceStatus(again, 'WAITING_ON_DEPENDENCIES', { error: null });
   const recorded = await store.planRun({
     pipeline: c.pipeline,
     version: p.pipelineRow.version,
     kind: opts.kind ?? 'activate',
     worker: c.worker,
-    exclusive: true,
+    exclusive: !opts.shared,
     generation: plan.generation,
     instances: plan.items.map((item) => ({
       objectId: item.obj.id,
       objectType: c.graph.type(item.obj)!,
       scheduledStart: item.slot.scheduledStart.toISOString(),
       scheduledEnd: item.slot.scheduledEnd.toISOString(),
-      take: item.runs,
+      // Shared: an existing row is found, never reset (another agent may be retrying it).
+      take: item.runs && !(opts.shared && item.row),
       maxRetries: item.maxRetries,
       retryDelayMs: item.retryDelayMs,
     })),
@@ -224,7 +336,9 @@ async function execute(c: RunContext, p: Prepared): Promise<RunSummary> {
         inRun: item.runs,
         upstream: [],
         downstream: [],
-        failures: 0,
+        // Shared: failures and the retry time are the store's (another agent may have failed it).
+        failures: opts.shared ? row.failures : 0,
+        retryAt: opts.shared && row.retry_at ? Date.parse(row.retry_at) : undefined,
         attempts: row.attempts,
         maxRetries: item.maxRetries,
         retryDelayMs: item.retryDelayMs,
@@ -247,7 +361,8 @@ async function execute(c: RunContext, p: Prepared): Promise<RunSummary> {
       mode: opts.mode,
       configPath: opts.configPath,
       upstreamOf: plan.upstreamOf,
-      overlap: opts.overlap,
+      // Streaming between steps needs both in one process; agents may be on different machines.
+      overlap: opts.shared ? false : opts.overlap,
       s3: opts.s3,
     });
     const queue = new ReadyQueue(
@@ -278,7 +393,10 @@ async function summarize(
   const ok = inRun.filter((l) => l.status === 'FINISHED').length;
   const failedList = inRun.filter((l) => ['FAILED', 'CANCELED', 'TIMEDOUT'].includes(l.status));
   const cascaded = inRun.filter((l) => l.status === 'CASCADE_FAILED').length;
-  const skipped = inRun.length - ok - failedList.length;
+  const leftover = inRun.length - ok - failedList.length - cascaded;
+  // Shared: what is left is another agent's (running, or waiting for theirs), not skipped.
+  const skipped = c.opts.shared ? cascaded : leftover + cascaded;
+  if (c.opts.shared) plan.pending = (plan.pending ?? 0) + leftover;
   const interrupted = scheduler.stopping && inRun.some((l) => !TERMINAL.has(l.status));
   let exitCode: number = ExitCode.OK;
   if (failedList.length > 0 || cascaded > 0) exitCode = ExitCode.FAILURE;
@@ -314,6 +432,7 @@ async function summarize(
     nothingToDo: false,
     interrupted,
     nextDue: plan.nextDue,
+    pending: plan.pending,
   };
 }
 

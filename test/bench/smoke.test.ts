@@ -53,16 +53,18 @@ describe('benchmark suite (smoke)', () => {
       'startup',
       'compile',
       'checker',
+      'checker-scale',
       'visualize',
       'copy',
       'upsert',
       'catalog',
       'ui',
       'pii',
+      'agents',
     ]);
     for (const [name, s] of Object.entries(results.scenarios)) {
       if (s.skipped) {
-        expect(['copy', 'upsert', 'pii']).toContain(name);
+        expect(['copy', 'upsert', 'pii', 'agents']).toContain(name);
         continue;
       }
       expect(s.error, name).toBeUndefined();

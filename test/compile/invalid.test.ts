@@ -276,7 +276,8 @@ const cases: Case[] = [
     name: 'unknown mode',
     yaml: `${head}${extract}`,
     mode: 'prodution',
-    expect: 'ETL2004@-:-',
+    // At the file's `modes:` since issue 12.
+    expect: 'ETL2004@22:1',
     hint: /did you mean 'production'/,
   },
   {

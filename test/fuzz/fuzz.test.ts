@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { count, Fuzzer, newTally, summary } from './harness.js';
 import type { Verdict } from './harness.js';
 import { mutation } from './mutate.js';
-import { CRASHERS } from './crashers.js';
+import { CRASHER_PIPELINE, CRASHERS } from './crashers.js';
 
 const LONG = process.env.FUZZ_LONG === '1';
 const RUNS = Number(process.env.FUZZ_RUNS ?? (LONG ? 10_000 : 120));
@@ -32,6 +32,7 @@ describe('fuzz: mutated pipelines, configs and definitions', () => {
   it.each(CRASHERS.map((c) => [c.name, c] as const))('crasher found by fuzzing: %s', async (_name, c) => {
     const file = join(fuzzer.dir, c.file);
     writeFileSync(file, c.text);
+    writeFileSync(join(fuzzer.dir, 'p.yaml'), CRASHER_PIPELINE);
     const args = c.args.map((a) => a.replace('$FILE', file).replace('$DIR', fuzzer.dir));
     const v = await fuzzer.judge([...args, '--json'], c.text);
     expect(v.failure, shown(v)).toBeUndefined();

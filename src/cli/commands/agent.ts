@@ -17,6 +17,10 @@ interface Flags extends CommonFlags {
   grace: string;
   parallel: string;
   retryDelay?: string;
+  workerGroup?: string[];
+  id?: string;
+  lease?: string;
+  stateUrl?: string;
 }
 
 function seconds(text: string, flag: string): number {
@@ -38,10 +42,23 @@ export function register(program: Command): void {
     .option('--parallel <n>', 'steps running at once per pipeline', '4')
     .option('--retry-delay <duration>', 'replace every retryDelay (development), e.g. 5s')
     .option('--json-stream', 'print each event as one JSON line while running, then the envelope')
+    .option(
+      '--worker-group <group>',
+      'run only activities of this workerGroup (repeatable; `default`: activities without one); default: all',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      '--id <name>',
+      'the worker id attempts record and steps see as ETLCTL_WORKER_ID (default host:pid)',
+    )
+    .option('--lease <duration>', "how long a claimed step stays this agent's without a heartbeat", '60s')
+    .option('--state-url <url>', 'a shared state store (postgres://…), as local.state_url')
     .action((flags: Flags) =>
       runCommand(
         flags,
         async (ctx) => {
+          if (flags.stateUrl) process.env.ETLCTL_LOCAL__STATE_URL = flags.stateUrl;
+          const leaseMs = durationMs(flags.lease, '--lease');
           const pollSeconds = positiveInt(flags.poll, '--poll');
           const graceSeconds = seconds(flags.grace, '--grace');
           const parallel = positiveInt(flags.parallel, '--parallel');
@@ -72,6 +89,9 @@ export function register(program: Command): void {
               graceSeconds,
               parallel,
               retryDelayMs,
+              workerGroups: flags.workerGroup,
+              workerId: flags.id,
+              leaseMs,
               signal: stopper.signal,
               onEvent,
               reporter: (pipeline) => {

@@ -34,6 +34,9 @@ const BY_NAME: [string, CommandFile[]][] = [
       () => import('./pipeline-acknowledge.js'),
       () => import('./pipeline-actions.js'),
       () => import('./pipeline-clear.js'),
+      () => import('./pipeline-wait.js'),
+      // Step selection (issue 18): one step alone.
+      () => import('./pipeline-run-step.js'),
     ],
   ],
   [

@@ -84,6 +84,7 @@ export async function runChecked(
       until: args.until,
       retryDelayMs: args.retryDelayMs,
       parallel: args.parallel,
+      selection: args.selection,
       mode: flags.mode,
       cwd: process.cwd(),
       kind: definitionRun ? 'definition-run' : 'activate',

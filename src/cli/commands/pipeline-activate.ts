@@ -28,6 +28,8 @@ import { parameterArgs, parameterArgv, withParameterOptions } from './parameter-
 interface Flags extends LocalFlags, CompileFlags, ParameterFlags {
   force?: boolean;
   detach?: boolean;
+  enqueue?: boolean;
+  stateUrl?: string;
 }
 
 /** Options that mean nothing for the other target: said once, as a warning, and ignored. */
@@ -119,6 +121,10 @@ async function onLocal(
       shown,
     };
   }
+  if (flags.enqueue || checked.config!.local.execution === 'agents') {
+    const { enqueueChecked } = await import('./local-enqueue.js');
+    return enqueueChecked(checked, args, flags, shown);
+  }
   if (flags.detach) {
     const { detachActivation } = await import('../../local/activate.js');
     const args2 = ['pipeline', 'activate', ...files, '--yes'];
@@ -173,10 +179,16 @@ export function register(program: Command): void {
       '--detach',
       'local: run in the background (log under .etlctl/logs/); scheduled pipelines stay active for `etlctl agent`',
     )
+    .option(
+      '--enqueue',
+      'local: record the due instances for `etlctl agent`s and return at once (default with local.execution: agents)',
+    )
+    .option('--state-url <url>', 'local: a shared state store (postgres://…), as local.state_url')
     .action((files: string[], flags: Flags) =>
       runCommand(
         flags,
         async (ctx): Promise<Outcome<ActivateResult>> => {
+          if (flags.stateUrl) process.env.ETLCTL_LOCAL__STATE_URL = flags.stateUrl;
           const options = frontOptions(flags);
           const args = localArgs(flags);
           const parameters = parameterArgs(flags);

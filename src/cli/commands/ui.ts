@@ -65,8 +65,11 @@ export function register(program: Command): void {
           const { actorName } = await import('../../local/actions.js');
           const { startUi, environmentSecrets } = await import('../../ui/server.js');
           const { stopOnSignals } = await import('../signals.js');
-          const stateDir = stateDirOf(loadConfig({ configPath: flags.config, mode: flags.mode }));
-          if (!existsSync(join(stateDir, 'state.db'))) {
+          const config = loadConfig({ configPath: flags.config, mode: flags.mode });
+          const stateDir = stateDirOf(config);
+          const { stateUrlFor } = await import('../../local/state/open.js');
+          const url = stateUrlFor(stateDir, config.local.stateUrl);
+          if (!url && !existsSync(join(stateDir, 'state.db'))) {
             throw new EtlError(
               diag(
                 'ETL7712',
@@ -80,7 +83,7 @@ export function register(program: Command): void {
               ExitCode.USAGE,
             );
           }
-          const store = await openStateStore({ stateDir });
+          const store = await openStateStore({ stateDir, url });
           const stopper = stopOnSignals(() => undefined);
           try {
             const server = await startUi({

@@ -44,7 +44,12 @@ export interface LocalRun {
 export type LocalActivateResult =
   | { target: 'local'; mode: 'run'; stopped: boolean; runs: LocalRun[] }
   | { target: 'local'; mode: 'dry-run'; plans: LocalPlan[] }
-  | { target: 'local'; mode: 'detached'; pid: number | null; logPath: string };
+  | { target: 'local'; mode: 'detached'; pid: number | null; logPath: string }
+  | {
+      target: 'local';
+      mode: 'enqueued';
+      pipelines: { pipeline: string; runId: number | null; generation: number; instances: number }[];
+    };
 
 /** `unfinished`: instances a stopped run left unfinished (src/local/activate.ts `unfinished`). */
 export function localRun(
@@ -108,6 +113,14 @@ export const localActivateView: View<LocalActivateResult> = {
       io.out('Follow it with: etlctl pipeline status <name>');
     }
     if (r.mode === 'dry-run') dryRun(r.plans, (t) => io.out(t));
+    if (r.mode === 'enqueued') {
+      for (const p of r.pipelines)
+        io.out(
+          p.instances === 0
+            ? `${p.pipeline}: nothing new to enqueue (the agents have it).`
+            : `${p.pipeline}: enqueued ${p.instances} step instance${p.instances === 1 ? '' : 's'} for the agents (run #${p.runId}). Wait with: etlctl pipeline wait ${p.pipeline}`,
+        );
+    }
     // A run printed its progress and summaries as it went; what is left are the diagnostics.
     printDiagnostics(io, unshown(o), o.sources);
   },

@@ -37,4 +37,33 @@ export const SCALE_CODES: CodeTable = {
       'runs a newer etlctl; upgrade etlctl here too before this agent writes to the store.',
     3,
   ),
+  ETL7810: error(
+    'engine',
+    'a shared state store needs an S3-compatible endpoint or a shared state directory',
+    'With `local.state_url` many agents, on many machines, run the steps of one pipeline: the extract may ' +
+      'run on one machine and the load on another. Data handed between steps through the local S3 folder ' +
+      '(`.etlctl/s3`) stays on the machine that wrote it. Set `local.s3_endpoint` to an S3-compatible ' +
+      'endpoint every agent reaches (MinIO, S3), or `local.shared_path: true` when `local.state_dir` is on a ' +
+      'network file system that every agent mounts.',
+  ),
+  ETL7811: error(
+    'engine',
+    'an embedded PGlite database cannot be shared between agents',
+    "A database without a server URL is an embedded PGlite database inside one machine's state directory. " +
+      'With a shared state store (`local.state_url`) the step using it may run on any agent, which would see ' +
+      'a different, empty database. Give the connection a server URL every agent reaches.',
+  ),
+  ETL7812: error(
+    'engine',
+    'pipeline wait: the run did not end in time',
+    "`etlctl pipeline wait NAME --timeout D` waits for the instances of the pipeline's current generation to " +
+      'end. They had not all ended when the timeout passed; the agents go on. Wait again, or look with ' +
+      '`etlctl pipeline status NAME`.',
+  ),
+  ETL7813: error(
+    'engine',
+    'pipeline wait: the pipeline has no local instances',
+    'The state store has no pipeline of that name (or no instances of it). Activate it first with ' +
+      '`etlctl pipeline activate --enqueue FILE`, and check that `local.state_url` names the same store.',
+  ),
 };

@@ -92,4 +92,21 @@ export const UI_CODES: CodeTable = {
       'mode, so there is nothing to show yet: run `etlctl pipeline activate FILE -m MODE` first.',
     exit: 2,
   },
+  ETL7707: {
+    severity: 'error',
+    category: 'usage',
+    summary: 'no step of that name to run',
+    explain:
+      "`--select`, `--from` and `pipeline run-step` name steps by their YAML `name:` (all of the step's " +
+      'activities) or by an activity id as `pipeline compile` writes it (e.g. `load.RedshiftCopy`).',
+    exit: 2,
+  },
+  ETL7708: {
+    severity: 'error',
+    category: 'engine',
+    summary: 'the step has no instance scheduled at or before the date',
+    explain:
+      "`pipeline run-step FILE STEP --date D` runs the step's instance of the latest period that starts at " +
+      'or before D. The schedule starts after D: give a later --date, or none (now).',
+  },
 };

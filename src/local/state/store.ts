@@ -352,12 +352,6 @@ export interface StateStore {
   deleteHistory?(attemptIds: number[], runIds: number[]): Promise<void>;
 }
 
-export interface HistoryRow {
-  id: number;
-  pipeline: string;
-  ended_at: string;
-}
-
 /** One group of `gridCounts`: how many instances of a pipeline on a day have this status. */
 export interface GridCount {
   pipeline: string;
@@ -366,6 +360,12 @@ export interface GridCount {
   status: InstanceStatus;
   acknowledged: boolean;
   count: number;
+}
+
+export interface HistoryRow {
+  id: number;
+  pipeline: string;
+  ended_at: string;
 }
 
 export function isoNow(): string {
