@@ -13,7 +13,7 @@ import { formatMs, hasGnuTime, interleaved } from './lib/measure.mjs';
 import { serversUp } from './lib/data.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ALL = ['startup', 'compile', 'checker', 'visualize', 'copy', 'upsert', 'catalog'];
+const ALL = ['startup', 'compile', 'checker', 'visualize', 'copy', 'upsert', 'catalog', 'ui'];
 const DATA = new Set(['copy', 'upsert']);
 
 const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options])

@@ -14,9 +14,11 @@ import type { ResolvedConfig } from './config/types.js';
 import type { Definition } from './definition/model.js';
 import type { Diagnostic } from './diagnostics/index.js';
 import { diag, EtlError, ExitCode, hasErrors, sortDiagnostics } from './diagnostics/index.js';
-import { jsonErrorPosition, objectLineIndex } from './definition/json-lines.js';
+import { objectLineIndex } from './definition/json-lines.js';
 import type { ParameterInput } from './definition/parameter-input.js';
 import { applyParameters, configValuesFor } from './definition/parameter-input.js';
+import type { ParsedJson } from './definition/json-scan.js';
+import { locateFindings, parseDefinitionText, readWithin, tooLarge } from './definition/json-scan.js';
 
 export interface FrontOptions {
   mode?: string;
@@ -110,29 +112,30 @@ function readDefinitionJson(
   sources: Map<string, string>,
   config: ResolvedConfig | undefined,
 ): CheckedPipeline {
-  const text = readFileSync(file, 'utf8');
-  sources.set(display, text);
+  const read = readWithin(file);
   const fallbackName = basename(display, extname(display));
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const d = diag('ETL4001', `not valid JSON: ${message}`, {
-      file: display,
-      ...jsonErrorPosition(text, message),
-      hint: 'definition files are strict JSON (no comments, no trailing commas)',
-    });
-    return { file: display, kind: 'json', name: fallbackName, diagnostics: [d], ok: false, runnable: false };
-  }
-  return checkJson(check, json, text, display, fallbackName, opts, now, config);
+  const failed = (d: Diagnostic): CheckedPipeline => ({
+    file: display,
+    kind: 'json',
+    name: fallbackName,
+    diagnostics: [d],
+    ok: false,
+    runnable: false,
+  });
+  if ('bytes' in read) return failed(tooLarge(display, read.bytes));
+  const text = read.text;
+  sources.set(display, text);
+  // Size, nesting and syntax (with the error's own position) before JSON.parse: issue 12.
+  const parsed = parseDefinitionText(text, display, { syntax: 'ETL4001' });
+  if (parsed.json === undefined) return failed(parsed.diagnostics[0]);
+  return checkJson(check, parsed, text, display, fallbackName, opts, now, config);
 }
 
 type CheckJson = (typeof import('./definition/check.js'))['checkDefinitionJson'];
 
 function checkJson(
   check: CheckJson,
-  json: unknown,
+  parsed: ParsedJson,
   text: string,
   display: string,
   fallbackName: string,
@@ -140,7 +143,7 @@ function checkJson(
   now: Date,
   config: ResolvedConfig | undefined,
 ): CheckedPipeline {
-  const checked = check(json, display, {
+  const checked = check(parsed.json, display, {
     now,
     maxObjects: opts.maxObjects,
     parameters: parametersFor(opts, config, [fallbackName]),
@@ -156,6 +159,7 @@ function checkJson(
     const at = lineOf(d.objectId);
     return at === undefined ? d : { ...d, file: d.file ?? display, ...at };
   });
+  diagnostics = locateFindings(diagnostics, parsed, display);
   const definition = checked.definition;
   const name = definition?.meta?.pipelineName ?? fallbackName;
   const ok = definition !== undefined && !hasErrors(diagnostics);

@@ -87,5 +87,12 @@ export async function run(args: string[]): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // Last resort: an error no layer caught (a bug) ends as one ETL9000 diagnostic, exit 1, never as
+  // Node's stack trace; a run it interrupts is resumed by the next activate like a killed one.
+  const crash = (e: unknown): void => {
+    void printOutcome(failureOutcome(e), contextFor(wantsJson(argv.slice(2)))).finally(() => process.exit(1));
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   process.exitCode = await run(argv.slice(2));
 }

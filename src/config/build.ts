@@ -4,6 +4,7 @@
  * and the names and S3 locations that end up in file names and keys.
  */
 import type { Diagnostic } from '../diagnostics.js';
+import { locateConfigFindings } from './where.js';
 import { diag, EtlError, hasErrors } from '../diagnostics.js';
 import { invalidBucket, invalidKey, invalidS3Uri, MAX_PREFIX_LENGTH, safeNameHint, unsafeName } from '../spec/names.js';
 import { isRecord } from '../spec/yaml.js';
@@ -136,7 +137,7 @@ export function build(m: Record<string, unknown>, values: Map<string, ConfigValu
   };
   checkLocations(typed.aws, rc);
   if (hasErrors(rc.diagnostics))
-    throw new EtlError(rc.diagnostics.map((d) => ({ ...d, file: d.file ?? ctx.displayFile })));
+    throw new EtlError(locateConfigFindings(rc.diagnostics, values, ctx.displayFile));
   return {
     file: ctx.file,
     layout: ctx.layout,

@@ -2,32 +2,17 @@
  * Reading a definition JSON file (definition-file or API format) for `definition visualize`.
  * Only what drawing needs: the full AWS checks are `definition validate`'s job.
  */
-import { readFile } from 'node:fs/promises';
 import type { Definition } from '../definition/model.js';
-import type { ApiDefinitionJson, FileDefinitionJson } from '../definition/json.js';
-import { fromApiJson, fromFileJson, isApiJson } from '../definition/json.js';
+import { fromApiJson, fromFileJson } from '../definition/json.js';
 import { EtlError, ExitCode, diag } from '../diagnostics.js';
-
-/** JSON.parse error → 1-based line/column (Node says "at position N" or "line L column C"). */
-function jsonErrorPosition(text: string, message: string): { line?: number; column?: number } {
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
-  const pos = /position (\d+)/.exec(message);
-  if (!pos) return {};
-  const lines = text.slice(0, Number(pos[1])).split('\n');
-  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
-}
-
-function isObjectList(v: unknown): v is { id?: unknown }[] {
-  return Array.isArray(v) && v.every((o) => typeof o === 'object' && o !== null && !Array.isArray(o));
-}
+import { entryPosition, parseDefinitionText, readWithin, tooLarge } from '../definition/json-scan.js';
 
 export async function readDefinitionForGraph(
   file: string,
 ): Promise<{ definition: Definition; text: string }> {
-  let text: string;
+  let read: { text: string } | { bytes: number };
   try {
-    text = await readFile(file, 'utf8');
+    read = readWithin(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new EtlError(
@@ -38,35 +23,31 @@ export async function readDefinitionForGraph(
       ExitCode.USAGE,
     );
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+  if ('bytes' in read) throw new EtlError(tooLarge(file, read.bytes));
+  const text = read.text;
+  // Size, nesting and syntax with the error's own position (issue 12).
+  const parsed = parseDefinitionText(text, file, { syntax: 'ETL5004' });
+  if (parsed.json === undefined) throw new EtlError(parsed.diagnostics);
+  const json = parsed.json;
+  // The checker's shape pass cleans what a hand-written file may hold (non-string names, fields
+  // that are not lists, numbers for strings): drawing used to crash on those (issue 12).
+  const { checkRawJson } = await import('../definition/rules/rawJson.js');
+  const raw = checkRawJson(json, file);
+  const NO_ID = /\b(objects|pipelineObjects)\[(\d+)\](?: \{.*| has no string "id")$/;
+  const missing = raw.diagnostics.find((d) => d.code === 'ETL4003' && NO_ID.test(d.message));
+  if (raw.clean && missing) {
+    const m = NO_ID.exec(missing.message);
+    const index = Number(m?.[2] ?? 0);
     throw new EtlError(
-      diag('ETL5004', `not valid JSON: ${message}`, {
+      diag('ETL5006', `object #${index + 1} has no "id", so it cannot be drawn`, {
         file,
-        ...jsonErrorPosition(text, message),
-        hint: 'definition files are strict JSON (no comments, no trailing commas)',
+        ...(entryPosition(parsed, m?.[1] ?? 'objects', index) ?? { line: 1, column: 1 }),
+        hint: 'give every object a unique string "id" (etlctl definition validate lists all problems)',
       }),
     );
   }
-  if (isApiJson(json) && isObjectList(json.pipelineObjects)) {
-    return { definition: fromApiJson(json as ApiDefinitionJson), text };
-  }
-  const objects = (json as { objects?: unknown } | null)?.objects;
-  if (typeof json === 'object' && json !== null && isObjectList(objects)) {
-    const missingId = objects.findIndex((o) => typeof o.id !== 'string' || o.id === '');
-    if (missingId >= 0) {
-      throw new EtlError(
-        diag('ETL5006', `object #${missingId + 1} has no "id", so it cannot be drawn`, {
-          file,
-          hint: 'give every object a unique string "id" (etlctl definition validate lists all problems)',
-        }),
-      );
-    }
-    return { definition: fromFileJson(json as FileDefinitionJson), text };
-  }
+  if (raw.format === 'api' && raw.clean) return { definition: fromApiJson(raw.clean), text };
+  if (raw.format === 'file' && raw.clean) return { definition: fromFileJson(raw.clean), text };
   throw new EtlError(
     diag(
       'ETL5005',

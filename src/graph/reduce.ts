@@ -3,6 +3,7 @@
  * an edge u→v is dropped when v is also reachable from u through another path, so a step
  * that depends on bootstrap and on a step that already depends on bootstrap draws one arrow.
  */
+import { LIMITS } from '../spec/limits.js';
 
 export interface ReduceResult<E> {
   kept: E[];
@@ -10,6 +11,9 @@ export interface ReduceResult<E> {
   /** A cycle makes "redundant" ambiguous; then nothing is removed. */
   cycle: boolean;
 }
+
+/** Largest edge list reduced: the drawing limit (graph/size.ts). */
+const MAX_REDUCED_EDGES = LIMITS.graphEdges;
 
 export function transitiveReduction<E extends { from: string; to: string }>(
   edges: readonly E[],
@@ -22,6 +26,10 @@ export function transitiveReduction<E extends { from: string; to: string }>(
     s.add(e.to);
   }
   if (hasCycle(succ)) return { kept: dedupe(edges), removed: 0, cycle: true };
+  // The memoised reachability below is quadratic in memory and recursive (a 10,000-step chain
+  // overflowed the stack, issue 12); a graph this large is refused by the size check (graph/size.ts)
+  // before it is drawn, so it is left unreduced.
+  if (edges.length > MAX_REDUCED_EDGES) return { kept: dedupe(edges), removed: 0, cycle: false };
 
   // Reachability from each node, memoised; DAG so a post-order fill is sound.
   const reach = new Map<string, Set<string>>();

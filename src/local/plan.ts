@@ -168,6 +168,17 @@ export function planInstances(input: PlanInput): Plan {
             },
           ]
         : [{ scheduledStart: now, scheduledEnd: now, dueAt: now }];
+    } else if (schedules.oneTime && existing.some((r) => r.object_id === a.id)) {
+      // Resuming an unfinished one-time run: `pipeline activate` compiles the start time anew
+      // (a minute later, the slot moves), but the run resumed is the one recorded, so a step that
+      // finished (an APPEND load) is never run again under a new scheduled time.
+      slots = existing
+        .filter((r) => r.object_id === a.id)
+        .map((r) => ({
+          scheduledStart: new Date(r.scheduled_start),
+          scheduledEnd: new Date(r.scheduled_end),
+          dueAt: now,
+        }));
     } else {
       const due = dueSlots(spec, input.horizon, now);
       slots = due.due;

@@ -2,11 +2,12 @@
  * YAML loading that keeps positions. Everything is parsed as YAML 1.2 (core schema), so an
  * unquoted `13:30` stays the string "13:30" instead of YAML 1.1's base-60 number 810.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { diag } from '../diagnostics.js';
+import { checkYamlDocument, checkYamlText, firstCollectionAlias, LIMITS } from './limits.js';
 
 export type KeyPath = readonly (string | number)[];
 
@@ -23,19 +24,53 @@ export class YamlFile {
   private readonly doc: Document.Parsed;
   private readonly lines: LineCounter;
 
-  constructor(path: string, text: string) {
+  /** `bytes`: the size of the file on disk when it was too large to read (see `read`). */
+  constructor(path: string, text: string, bytes = text.length) {
     this.path = path;
     this.text = text;
     this.lines = new LineCounter();
-    this.doc = parseDocument(text, {
+    // Size and nesting first: a file over the limits is never handed to the parser (issue 12).
+    const refused = checkYamlText(text, path, bytes);
+    this.doc = parseDocument(refused.length > 0 ? '' : text, {
       lineCounter: this.lines,
       version: '1.2',
       schema: 'core',
       prettyErrors: false,
       uniqueKeys: true,
     });
-    this.diagnostics = [];
-    for (const e of this.doc.errors) {
+    this.diagnostics = refused;
+    this.syntaxErrors(path);
+    if (this.diagnostics.length === 0)
+      this.diagnostics.push(...checkYamlDocument(this.doc, path, (o) => this.posOf(o)));
+    let value: unknown = undefined;
+    if (this.diagnostics.length === 0) {
+      try {
+        value = this.doc.toJS({ maxAliasCount: LIMITS.aliasCount });
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        const bomb = /alias count/i.test(message);
+        this.diagnostics.push(
+          diag(
+            bomb ? 'ETL1303' : 'ETL1001',
+            bomb ? 'aliases here expand into too many copies (an alias bomb)' : `YAML error: ${message}`,
+            {
+              file: path,
+              ...this.posOf(bomb ? firstCollectionAlias(this.doc) : undefined),
+              hint: bomb
+                ? `aliases may copy at most ${LIMITS.aliasCount} collections in one file; write the values out`
+                : 'fix the YAML at this line',
+            },
+          ),
+        );
+      }
+    }
+    this.value = value;
+  }
+
+  /** The parser's errors at their lines, at most LIMITS.yamlErrors of them, then one "N more". */
+  private syntaxErrors(path: string): void {
+    const errors = this.doc.errors;
+    for (const e of errors.slice(0, LIMITS.yamlErrors)) {
       const pos = this.lines.linePos(e.pos[0]);
       this.diagnostics.push(
         diag('ETL1001', `YAML syntax error: ${firstLine(e.message)}`, {
@@ -49,20 +84,28 @@ export class YamlFile {
         }),
       );
     }
-    let value: unknown = undefined;
-    if (this.diagnostics.length === 0) {
-      try {
-        value = this.doc.toJS({ maxAliasCount: 1000 });
-      } catch (e) {
-        this.diagnostics.push(
-          diag('ETL1001', `YAML error: ${e instanceof Error ? e.message : String(e)}`, { file: path }),
-        );
-      }
+    if (errors.length > LIMITS.yamlErrors) {
+      const pos = this.lines.linePos(errors[LIMITS.yamlErrors].pos[0]);
+      const more = errors.length - LIMITS.yamlErrors;
+      this.diagnostics.push(
+        diag(
+          'ETL1302',
+          `${more} more YAML syntax error${more === 1 ? '' : 's'} from here on are not listed`,
+          {
+            file: path,
+            line: pos.line,
+            column: pos.col,
+            hint: 'fix the errors above first: one broken line often causes many more',
+          },
+        ),
+      );
     }
-    this.value = value;
   }
 
   static read(path: string, displayPath = path): YamlFile {
+    // A file over the limit is not read at all (a huge one would not even fit in a string).
+    const size = statSync(path).size;
+    if (size > LIMITS.yamlBytes) return new YamlFile(displayPath, '', size);
     return new YamlFile(displayPath, readFileSync(path, 'utf8'));
   }
 

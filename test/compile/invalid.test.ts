@@ -256,20 +256,21 @@ const cases: Case[] = [
     name: 'bad database engine in config',
     yaml: `${head}${extract}`,
     config: 'databases:\n  app_db:\n    engine: oracle\n',
-    expect: 'ETL2006@-:-',
+    // At its line since issue 12 (it used to be only in the message).
+    expect: 'ETL2006@3:-',
   },
   {
     name: 'local.overlap_steps that is not a boolean',
     yaml: `${head}${extract}`,
     config: 'local:\n  overlap_steps: sometimes\n',
-    expect: 'ETL2009@-:-',
+    expect: 'ETL2009@2:-',
     hint: /overlap_steps: false/,
   },
   {
     name: 'unsupported password reference in config',
     yaml: `${head}${extract}`,
     config: 'databases:\n  app_db:\n    engine: mysql\n    password: ${vault:db}\n',
-    expect: 'ETL2008@-:-',
+    expect: 'ETL2008@4:-',
   },
   {
     name: 'unknown mode',

@@ -5,7 +5,8 @@
  * retry/onFail rules follow. Checked on the real servers: the statement is gone from
  * pg_stat_activity / information_schema.PROCESSLIST, the shell's children are gone by pid.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileObjectJson } from '../../src/definition/json.js';
@@ -15,6 +16,7 @@ import type { EngineEvent } from '../../src/local/engine.js';
 import { runDefinition } from '../../src/local/engine.js';
 import { openStateStore } from '../../src/local/state/open.js';
 import { MY_URL, PG_URL } from '../db.js';
+import { BIN } from '../helpers.js';
 import { definition, onDemandDefault, shell, tempDir } from './helpers.js';
 
 let pg: Driver;
@@ -222,5 +224,69 @@ describe('attemptTimeout on a shell step', () => {
     const list = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
     expect(list).toHaveLength(3);
     expect(await eventually(async () => list.every((p) => !alive(p)))).toBe(true);
+  });
+});
+
+describe('Ctrl-C cancels the running statement', () => {
+  it.each([
+    ['pg', (tag: string) => `SELECT pg_sleep(20) AS ${tag}`],
+    ['my', (tag: string) => `SELECT SLEEP(20) AS ${tag}`],
+  ] as const)(
+    '%s: one message, INTERRUPTED, exit 130, and the statement is gone from the server',
+    async (db, sleep20) => {
+      const tag = `etl_ctrlc_${db}_${Date.now()}`;
+      const dir = tempDir();
+      const objects = [onDemandDefault(), ...sqlStep(db, sleep20(tag), { attemptTimeout: '1 hours' })];
+      writeFileSync(join(dir, 'p.json'), JSON.stringify({ objects }));
+      writeFileSync(
+        join(dir, 'etlctl.yaml'),
+        `target: local\ndatabases:\n  ${db}:\n    engine: ${db === 'pg' ? 'postgres' : 'mysql'}\n    database: x\n    user: root\n    url: ${db === 'pg' ? PG_URL : MY_URL}\n`,
+      );
+      const child = spawn(process.execPath, [BIN, 'definition', 'run', 'p.json', '-c', 'etlctl.yaml'], {
+        cwd: dir,
+        env: { ...process.env, ETLCTL_CONFIG: '' },
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      expect(await eventually(async () => (await running(db, tag)) === 1, 20_000)).toBe(true);
+      const t0 = Date.now();
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(err.match(/Stopping/g)).toHaveLength(1);
+      expect(out).toMatch(/Slow INTERRUPTED/);
+      expect(out).not.toMatch(/SKIPPED=[1-9]/);
+      expect(await eventually(async () => (await running(db, tag)) === 0)).toBe(true);
+    },
+  );
+});
+
+describe('ConnectionPool.lease().cancel', () => {
+  it('cancels every server session of the attempt, reports a failed cancel, and refuses new sessions', async () => {
+    const { ConnectionPool } = await import('../../src/local/connections.js');
+    const cancelled: string[] = [];
+    const fake = (name: string, fails: boolean) =>
+      ({
+        displayUrl: `postgres://${name}`,
+        cancel: async () => {
+          cancelled.push(name);
+          if (fails) throw new Error('connection refused');
+        },
+        close: async () => undefined,
+      }) as unknown as Driver;
+    const pool = new ConnectionPool(async (c) => fake(c.name, c.name === 'b'));
+    const lease = pool.lease();
+    await lease.connect({ name: 'a', url: 'postgres://a', embedded: false });
+    await lease.connect({ name: 'b', url: 'postgres://b', embedded: false });
+    const failures = await lease.cancel(new Error('attempt timed out after 3 seconds'));
+    expect(cancelled.sort()).toEqual(['a', 'b']);
+    expect(failures).toEqual(['postgres://b: connection refused']);
+    await expect(lease.connect({ name: 'c', url: 'postgres://c', embedded: false })).rejects.toThrow(
+      /attempt timed out/,
+    );
+    await lease.release();
   });
 });

@@ -6,7 +6,7 @@
  * 'error' event, the target keeps what it had, and the state store says FAILED.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileObjectJson } from '../../src/definition/json.js';
@@ -30,6 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await pg.exec(`DROP TABLE IF EXISTS ${TARGET}`);
+  await my.exec(`DROP TABLE IF EXISTS ${TARGET}`);
   await pg.close();
   await my.close();
 });
@@ -97,17 +98,24 @@ function objects(name: string, sourceQuery: string): FileObjectJson[] {
   ];
 }
 
-function configFor(srcUrl: string) {
+const engineOf = (url: string) => (url.startsWith('mysql') ? ('mysql' as const) : ('postgres' as const));
+
+function configFor(srcUrl: string, warehouseUrl = PG_URL) {
   return {
     databases: {
-      src: {
-        name: 'src',
-        engine: srcUrl.startsWith('mysql') ? ('mysql' as const) : ('postgres' as const),
-        url: srcUrl,
-      },
-      warehouse: { name: 'warehouse', engine: 'postgres' as const, url: PG_URL },
+      src: { name: 'src', engine: engineOf(srcUrl), url: srcUrl },
+      warehouse: { name: 'warehouse', engine: engineOf(warehouseUrl), url: warehouseUrl },
     },
   };
+}
+
+/** Every file under the run's local S3 (temp files included): a failed extract leaves none. */
+function s3Files(stateDir: string): string[] {
+  const root = join(stateDir, 's3');
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 async function storedStatuses(stateDir: string, pipeline: string): Promise<string[]> {
@@ -125,10 +133,11 @@ async function run(
   srcUrl: string,
   query: string,
   overlap: boolean,
+  warehouseUrl = PG_URL,
 ): Promise<[RunSummary, string]> {
   const stateDir = join(tempDir(), '.etlctl');
   const summary = await runDefinition(definition(name, objects(name, query)), {
-    config: configFor(srcUrl),
+    config: configFor(srcUrl, warehouseUrl),
     stateDir,
     overlap,
   });
@@ -136,12 +145,16 @@ async function run(
 }
 
 /** Polls until `find` returns a server session id running the extract, then kills it. */
-async function killWhenRunning(find: () => Promise<number | undefined>, kill: (id: number) => Promise<void>) {
+async function killWhenRunning(
+  find: () => Promise<number | undefined>,
+  kill: (id: number) => Promise<void>,
+  afterMs = 300,
+) {
   const until = Date.now() + 20_000;
   for (;;) {
     const id = await find();
     if (id !== undefined) {
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, afterMs));
       await kill(id);
       return;
     }
@@ -174,6 +187,7 @@ describe.each([true, false])('local engine failure paths (overlap %s)', (overlap
     expect(summary.instances[0]).toMatchObject({ objectId: 'Extract', status: 'FAILED' });
     expect(summary.instances[0].error).toMatch(/^ETL7400: MySQL: the connection was lost/);
     expect(await targetCount()).toBe(2);
+    expect(s3Files(stateDir)).toEqual([]);
     expect((await storedStatuses(stateDir, name)).join()).not.toMatch(/RUNNING/);
   });
 
@@ -187,6 +201,55 @@ describe.each([true, false])('local engine failure paths (overlap %s)', (overlap
     expect(summary.instances[0]).toMatchObject({ objectId: 'Extract', status: 'FAILED' });
     expect(summary.instances[0].error).toMatch(/^ETL7400: PostgreSQL: the connection was lost/);
     expect(await targetCount()).toBe(2);
+    expect(s3Files(stateDir)).toEqual([]);
+    expect((await storedStatuses(stateDir, name)).join()).not.toMatch(/RUNNING/);
+  });
+
+  it('PostgreSQL target terminated mid-load: the load FAILED with ETL7400, exit 3, target untouched', async () => {
+    await resetTarget();
+    const name = `kill-load-${overlap}`;
+    const running = run(name, MY_URL, QUERIES.mysql.slow, overlap);
+    const loadPid = async (): Promise<number | undefined> => {
+      const r = await pg.query(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY %FROM STDIN%' AND pid <> pg_backend_pid()`,
+      );
+      return r.rows.length ? Number(r.rows[0].pid) : undefined;
+    };
+    // Without overlap the load reads S3 at full speed: end it as soon as its COPY is seen.
+    await killWhenRunning(loadPid, (id) => pg.exec(`SELECT pg_terminate_backend(${id})`), overlap ? 300 : 0);
+    const [summary, stateDir] = await running;
+    expect(summary.exitCode).toBe(3);
+    expect(summary.instances.map((i) => [i.objectId, i.status])).toEqual([
+      ['Extract', 'FINISHED'],
+      ['Load', 'FAILED'],
+    ]);
+    expect(summary.instances[1].error).toMatch(/^ETL7400: PostgreSQL: the connection was lost/);
+    expect(await targetCount()).toBe(2);
+    expect((await storedStatuses(stateDir, name)).join()).not.toMatch(/RUNNING/);
+  });
+
+  it('MariaDB target killed mid-load: the load FAILED with ETL7400, exit 3, target untouched', async () => {
+    await my.exec(`DROP TABLE IF EXISTS ${TARGET}`);
+    await my.exec(`CREATE TABLE ${TARGET} (id bigint PRIMARY KEY, label text)`);
+    await my.exec(`INSERT INTO ${TARGET} VALUES (-1, 'old'), (-2, 'old')`);
+    const name = `kill-myload-${overlap}`;
+    const running = run(name, PG_URL, QUERIES.postgres.slow, overlap, MY_URL);
+    const loadId = async (): Promise<number | undefined> => {
+      const r = await my.query(
+        `SELECT ID AS id FROM information_schema.PROCESSLIST WHERE INFO LIKE 'LOAD DATA LOCAL INFILE%' AND ID <> CONNECTION_ID()`,
+      );
+      return r.rows.length ? Number(r.rows[0].id) : undefined;
+    };
+    await killWhenRunning(loadId, (id) => my.exec(`KILL ${id}`), overlap ? 300 : 0);
+    const [summary, stateDir] = await running;
+    expect(summary.exitCode).toBe(3);
+    expect(summary.instances.map((i) => [i.objectId, i.status])).toEqual([
+      ['Extract', 'FINISHED'],
+      ['Load', 'FAILED'],
+    ]);
+    expect(summary.instances[1].error).toMatch(/^ETL7400: MySQL: the connection was lost/);
+    const n = await my.query(`SELECT count(*) AS n FROM ${TARGET}`);
+    expect(Number(n.rows[0].n)).toBe(2);
     expect((await storedStatuses(stateDir, name)).join()).not.toMatch(/RUNNING/);
   });
 

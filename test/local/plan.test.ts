@@ -208,3 +208,38 @@ describe('plan: what cannot run here', () => {
     ]);
   });
 });
+
+describe('plan: one-time pipelines resumed after a kill', () => {
+  // `pipeline activate` compiles a one-time schedule's start from the clock: a resume a minute
+  // later sees another startDateTime. The unfinished run keeps its instances (issue 12, item 8).
+  const oneTime = (start: string): FileObjectJson[] => [
+    { id: 'Default', name: 'Default', scheduleType: 'cron', schedule: { ref: 'S' } },
+    { id: 'S', name: 'S', type: 'Schedule', period: '15 minutes', occurrences: '1', startDateTime: start },
+    shell('Load', 'true'),
+    shell('Merge', 'true', { dependsOn: { ref: 'Load' } }),
+  ];
+  const now = new Date('2024-05-01T10:01:30Z');
+
+  it('keeps the recorded scheduled times: the finished load is not run again', () => {
+    const graph = graphOf(oneTime('2024-05-01T10:01:00'));
+    const existing = [
+      row('Load', '2024-05-01T10:00:00.000Z', 'FINISHED'),
+      row('Merge', '2024-05-01T10:00:00.000Z', 'RUNNING'),
+    ];
+    const plan = planInstances(input(graph, { now, existing }));
+    expect(plan.newGeneration).toBe(false);
+    expect(startsOf(plan.items)).toEqual(['Load@10:00', 'Merge@10:00']);
+    expect(plan.items.map((i) => i.runs)).toEqual([false, true]);
+  });
+
+  it('a one-time run that ended starts a new generation at the new start time', () => {
+    const graph = graphOf(oneTime('2024-05-01T10:01:00'));
+    const existing = [
+      row('Load', '2024-05-01T10:00:00.000Z', 'FINISHED'),
+      row('Merge', '2024-05-01T10:00:00.000Z', 'FINISHED'),
+    ];
+    const plan = planInstances(input(graph, { now, existing }));
+    expect(plan.newGeneration).toBe(true);
+    expect(startsOf(plan.items)).toEqual(['Load@10:01', 'Merge@10:01']);
+  });
+});

@@ -48,22 +48,15 @@ export function register(program: Command): void {
         flags,
         async () => {
           const text = readText(file);
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch (e) {
-            const { jsonErrorPosition } = await import('../../definition/json-lines.js');
-            const message = e instanceof Error ? e.message : String(e);
-            return outcome<ConvertResult>(null, [
-              diag('ETL4001', `not valid JSON: ${message}`, {
-                file,
-                ...jsonErrorPosition(text, message),
-                hint: 'definition files are strict JSON (no comments, no trailing commas)',
-              }),
-            ]);
-          }
+          // Size, nesting and syntax with the error's own position (issue 12).
+          const { parseDefinitionText, locateFindings } = await import('../../definition/json-scan.js');
+          const parsed = parseDefinitionText(text, file, { syntax: 'ETL4001' });
+          if (parsed.json === undefined)
+            return outcome<ConvertResult>(null, parsed.diagnostics, undefined, new Map([[file, text]]));
+          const json = parsed.json;
           const { convertDefinitionJson } = await import('../../definition/convert.js');
           const converted = convertDefinitionJson(json, flags.to, file);
+          converted.diagnostics = locateFindings(converted.diagnostics, parsed, file, text);
           const sources = new Map([[file, text]]);
           if (!converted.output)
             return outcome<ConvertResult>(null, converted.diagnostics, undefined, sources);

@@ -60,6 +60,15 @@ export async function draw(
   const { definitionGraph, preferFastWasmStartup, renderGraph } = await import('../../graph/render.js');
   await preferFastWasmStartup();
   const graph = definitionGraph(def, { direction: flags.direction, activitiesOnly: flags.activitiesOnly });
+  const { graphTooLarge } = await import('../../graph/size.js');
+  const tooLarge = graphTooLarge(
+    graph,
+    def.meta?.sourceFile,
+    flags.activitiesOnly
+      ? undefined
+      : () => definitionGraph(def, { direction: flags.direction, activitiesOnly: true }),
+  );
+  if (tooLarge) throw new EtlError(tooLarge);
   const diagnostics: Diagnostic[] = [];
   if (graph.hasCycle) {
     diagnostics.push(

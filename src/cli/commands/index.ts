@@ -26,7 +26,6 @@ const BY_NAME: [string, CommandFile[]][] = [
       () => import('./pipeline-deactivate.js'),
       () => import('./pipeline-delete.js'),
       () => import('./pipeline-history.js'),
-      () => import('./pipeline-clear.js'),
       // Run actions (issue 14): the same verbs as `etlctl ui`.
       () => import('./pipeline-rerun.js'),
       () => import('./pipeline-backfill.js'),
@@ -34,6 +33,7 @@ const BY_NAME: [string, CommandFile[]][] = [
       () => import('./pipeline-resume.js'),
       () => import('./pipeline-acknowledge.js'),
       () => import('./pipeline-actions.js'),
+      () => import('./pipeline-clear.js'),
     ],
   ],
   [

@@ -2,7 +2,6 @@
  * MySQL and MariaDB through mysql2. Extract streams rows with `query().stream()` (the connection
  * pauses while the consumer is full); load uses LOAD DATA LOCAL INFILE fed by the TSV stream.
  */
-import { once } from 'node:events';
 import { Socket } from 'node:net';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +12,7 @@ import { RowEncoder } from '../tsv.js';
 import { queryToTsv } from './mysql-tsv.js';
 import {
   CLOSE_WAIT_MS,
+  ConnectionLost,
   connectError,
   quoteQualifiedWith,
   settlesWithin,
@@ -197,7 +197,7 @@ class MysqlDriver extends SessionDriver implements Driver {
         const part = buf.subarray(0, INFILE_CHUNK);
         buf = buf.subarray(part.length);
         feed.write(part);
-        if (socket.writableNeedDrain) await once(socket, 'drain');
+        if (socket.writableNeedDrain) await drainedOrGone(socket);
       }
     }
     feed.end();
@@ -244,4 +244,21 @@ class MysqlDriver extends SessionDriver implements Driver {
     const ended = new Promise<void>((resolve) => this.conn.end(() => resolve()));
     if (!(await settlesWithin(ended, CLOSE_WAIT_MS))) this.conn.destroy();
   }
+}
+
+/** The socket can take more, or it closed (the session was killed): waiting on 'drain' alone would hang. */
+function drainedOrGone(socket: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (gone: boolean) => (): void => {
+      socket.off('drain', onDrain);
+      socket.off('close', onClose);
+      if (gone) reject(new ConnectionLost('the server closed the connection during the load'));
+      else resolve();
+    };
+    const onDrain = settle(false);
+    const onClose = settle(true);
+    if (socket.destroyed) return onClose();
+    socket.on('drain', onDrain);
+    socket.on('close', onClose);
+  });
 }

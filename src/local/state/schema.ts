@@ -59,6 +59,12 @@ CREATE INDEX instances_leased ON instances(lease_expires_at) WHERE status = 'RUN
 CREATE INDEX attempts_running ON attempts(instance_id) WHERE status = 'RUNNING';
 CREATE INDEX runs_by_pipeline ON runs(pipeline, status);
 `,
+  // 3: the UI's grid (issue 14): counts per pipeline × day read from an index alone, and each
+  // pipeline's latest run without sorting its history. IF NOT EXISTS: safe to renumber on merge.
+  `
+CREATE INDEX IF NOT EXISTS instances_grid ON instances(scheduled_start, pipeline, generation, status);
+CREATE INDEX IF NOT EXISTS runs_latest ON runs(pipeline, id);
+`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -24,6 +24,7 @@ import type {
   ExpiredLease,
   FinishedAttempt,
   GridCell,
+  GridCount,
   GridQuery,
   InstanceRow,
   InstanceStatus,
@@ -682,6 +683,23 @@ export class SqliteStateStore implements StateStore {
         statuses: q.statuses ? JSON.stringify(q.statuses) : null,
         limit: q.limit ?? 10_000,
       }) as (Omit<GridCell, 'acknowledged'> & { acknowledged: number })[];
+      return rows.map((r) => ({ ...r, acknowledged: r.acknowledged === 1 }));
+    });
+  }
+
+  gridCounts(q: Pick<GridQuery, 'from' | 'to'>): Promise<GridCount[]> {
+    return this.read('count the grid', () => {
+      // instances_grid covers the scan; only failures look for an acknowledgement.
+      const rows = this.sql(
+        `SELECT i.pipeline, substr(i.scheduled_start, 1, 10) AS day, i.status,
+           CASE WHEN i.status IN ('FAILED', 'TIMEDOUT', 'CASCADE_FAILED', 'CANCELED')
+             THEN EXISTS (SELECT 1 FROM actions a WHERE a.instance_id = i.id AND a.action = 'acknowledge')
+             ELSE 0 END AS acknowledged,
+           COUNT(*) AS count
+         FROM instances i INDEXED BY instances_grid JOIN pipelines p ON p.name = i.pipeline AND p.generation = i.generation
+         WHERE i.scheduled_start >= @from AND i.scheduled_start < @to
+         GROUP BY 1, 2, 3, 4`,
+      ).all({ from: q.from, to: q.to }) as (Omit<GridCount, 'acknowledged'> & { acknowledged: number })[];
       return rows.map((r) => ({ ...r, acknowledged: r.acknowledged === 1 }));
     });
   }
