@@ -142,7 +142,7 @@ describe('activateOnAws (pipelines/enrollments.yaml -m production)', () => {
     const r = await capture(() => activateOnAws(base));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /pipelines\/enrollments\.yaml:16:5: error ETL6101: AWS rejected the definition: INVALID_FIELD_VALUE: 'insertMode' value is not allowed\. \[object load_staging\.Load\]/,
+      /pipelines\/enrollments\.yaml:17:5: error ETL6101: AWS rejected the definition: INVALID_FIELD_VALUE: 'insertMode' value is not allowed\. \[object load_staging\.Load\]/,
     );
     expect(r.stderr).toContain("produced by step 'load_staging'");
     expect(fake.calls('ActivatePipeline')).toHaveLength(0);

@@ -42,6 +42,7 @@ databases:
   warehouse:
     engine: redshift
     cluster_id: analytics
+    restricted: true               # as in config/etlctl.yaml: the sample tables hold personal data
     database: analytics
     user: etl
     password: \${env:WAREHOUSE_PASSWORD}
