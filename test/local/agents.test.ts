@@ -432,8 +432,22 @@ describe('many agents on a shared PostgreSQL state store', () => {
     mkdirSync(join(dir, 'config'));
     writeFileSync(
       join(dir, 'config', 'etlctl.yaml'),
-      `local:\n  state_url: ${PG_URL}?schema=${schema}\ndatabases:\n  warehouse:\n    engine: postgres\n    url: pglite://memory\n`,
+      `local:\n  state_url: ${PG_URL}?schema=${schema}\ndefaults:\n  warehouse: warehouse\ndatabases:\n  warehouse:\n    engine: postgres\n    url: pglite://memory\n`,
     );
+    // validate says it too, at the config lines that cause it.
+    writeFileSync(
+      join(dir, 'v.yaml'),
+      'name: v\nfrequency: one-time\nsteps:\n  - step_type: sql-command\n    name: s\n    command: SELECT 1\n',
+    );
+    const checked = etlctl(dir, ['pipeline', 'validate', 'v.yaml', '--json']);
+    expect(checked.code).toBe(1);
+    const found = (
+      JSON.parse(checked.stdout) as { diagnostics: { code: string; file?: string; line?: number }[] }
+    ).diagnostics;
+    expect(found.filter((d) => d.code.startsWith('ETL781'))).toEqual([
+      expect.objectContaining({ code: 'ETL7810', file: 'config/etlctl.yaml', line: 2 }),
+      expect.objectContaining({ code: 'ETL7811', file: 'config/etlctl.yaml', line: 8 }),
+    ]);
     const file = writeDef(dir, 'v', [
       { id: 'Default', name: 'Default', scheduleType: 'ondemand' },
       shell('S', 'true'),
