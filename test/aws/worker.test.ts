@@ -2,14 +2,15 @@
  * `etlctl worker` (issue 15 e): the built CLI as a Data Pipeline Task Runner against the loopback
  * stand-in's task API (test/aws/fake-dp-tasks.ts), through the real SDK on both sides. It runs
  * SqlActivity tasks on real PostgreSQL and MariaDB (databases mapped from RdsDatabase/JdbcDatabase
- * objects to the config's connections) and a ShellCommandActivity with staging, polled from a put
+ * objects to the config's connections), a CopyActivity MariaDB → PostgreSQL and a
+ * ShellCommandActivity with staging (seeing ETLCTL_WORKER_ID = the taskrunnerId), polled from a put
  * and activated pipeline, and reports FINISHED / FAILED (errorId, errorMessage, stderr tail) /
  * FALSE, progress during a long task and heartbeats. `canceled: true` stops a running statement
  * (gone from pg_stat_activity); SIGTERM hands the task back; AWS unreachable exits 3.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ActivatePipelineCommand,
@@ -72,6 +73,7 @@ beforeAll(async () => {
   url = await fake.start();
   await admin.connect();
   await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA}`);
+  await admin.query(`CREATE TABLE ${SCHEMA}.app_orders (id int, status text)`);
   my = await mysql.createConnection(MY_URL);
   await my.query(`DROP TABLE IF EXISTS ${MY_TABLE}`);
   await my.query(`CREATE TABLE ${MY_TABLE} (id INT, status VARCHAR(10))`);
@@ -212,7 +214,7 @@ describe('etlctl worker: a Data Pipeline Task Runner', () => {
             r('output', 'Out'),
             s(
               'command',
-              'cat "$INPUT1_STAGING_DIR"/*.txt | tr a-z A-Z > "$OUTPUT1_STAGING_DIR/upper.txt"; sleep 2; echo staged',
+              'cat "$INPUT1_STAGING_DIR"/*.txt | tr a-z A-Z > "$OUTPUT1_STAGING_DIR/upper.txt"; sleep 2; echo "staged by $ETLCTL_WORKER_ID"',
             ),
           ),
           obj(
@@ -227,6 +229,22 @@ describe('etlctl worker: a Data Pipeline Task Runner', () => {
             s('type', 'ShellCommandActivity'),
             onprem,
             s('command', 'echo "checking /data" >&2; echo "disk full on /data" >&2; exit 4'),
+          ),
+          // MariaDB → PostgreSQL once the MariaDB rows are in (the stand-in honours dependsOn).
+          obj('AppOrders', s('type', 'SqlDataNode'), r('database', 'AppDb'), s('table', MY_TABLE)),
+          obj(
+            'WhOrders',
+            s('type', 'SqlDataNode'),
+            r('database', 'WarehouseDb'),
+            s('table', `${SCHEMA}.app_orders`),
+          ),
+          obj(
+            'CopyOrders',
+            s('type', 'CopyActivity'),
+            onprem,
+            r('input', 'AppOrders'),
+            r('output', 'WhOrders'),
+            r('dependsOn', 'UpdateApp'),
           ),
           // Another worker group's activity is not this worker's.
           obj(
@@ -247,7 +265,7 @@ describe('etlctl worker: a Data Pipeline Task Runner', () => {
       '--worker-group',
       'onprem',
       '--max-tasks',
-      '5',
+      '6',
       '--heartbeat-interval',
       '500ms',
       '--json',
@@ -261,6 +279,7 @@ describe('etlctl worker: a Data Pipeline Task Runner', () => {
       'Upper:FINISHED:FINISHED',
       'BadSql:FAILED:FAILED',
       'BadShell:FAILED:FAILED',
+      'CopyOrders:FINISHED:FINISHED',
     ]);
     const tasks = fake.tasks;
     expect(tasks.byObject('Elsewhere')).toBeUndefined();
@@ -274,6 +293,9 @@ describe('etlctl worker: a Data Pipeline Task Runner', () => {
     ]);
     const [mine] = await my.query(`SELECT id, status FROM ${MY_TABLE}`);
     expect(mine).toEqual([{ id: 7, status: 'shipped' }]);
+    expect((await admin.query(`SELECT id, status FROM ${SCHEMA}.app_orders`)).rows).toEqual([
+      { id: 7, status: 'shipped' },
+    ]);
     expect(readFileSync(join(dir, '.etlctl/s3/acme-etl/out/upper.txt'), 'utf8')).toBe('ALPHA\nBETA\n');
 
     // Progress: reported while the 2-second shell task ran, and the task was not canceled.
@@ -301,8 +323,14 @@ describe('etlctl worker: a Data Pipeline Task Runner', () => {
       taskId: tasks.byObject('LoadWarehouse')!.taskId,
       taskStatus: 'FINISHED',
     });
-    // The database object's secret never reaches the output.
+    // The database object's secret never reaches the output or the task logs.
     expect(out.stdout + out.stderr).not.toContain('not-a-real-secret');
+    const logs = join(dir, '.etlctl/worker/logs');
+    const logText = readdirSync(logs)
+      .map((f) => readFileSync(join(logs, f), 'utf8'))
+      .join('\n');
+    expect(logText).toContain(`staged by ${tasks.heartbeats[0].taskrunnerId}\n`);
+    expect(logText).not.toContain('not-a-real-secret');
   });
 
   it('stops the running statement when Data Pipeline answers canceled: true', async () => {

@@ -5,6 +5,7 @@
  * period has passed, then report how it ended (a few tries: a lost SetTaskStatus leaves the
  * attempt to time out on the service).
  */
+import { hostname } from 'node:os';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import { diag, EtlError } from '../../diagnostics/index.js';
 import { AbortReason } from '../../local/attempt.js';
@@ -89,7 +90,7 @@ export async function executeTask(
         cwd: o.cwd ?? process.cwd(),
         mode: o.mode,
         configPath: o.configPath,
-        worker: { id: o.id ?? `etlctl-worker-${process.pid}`, host: '', pid: process.pid },
+        worker: { id: o.id ?? `etlctl-${hostname()}-${process.pid}`, host: hostname(), pid: process.pid },
         controller,
         stopCause,
         seq,

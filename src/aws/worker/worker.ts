@@ -131,7 +131,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerResult> {
       region,
       ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
     });
-    await loop(api, o, config, result);
+    // Steps see the Task Runner's id as ETLCTL_WORKER_ID.
+    await loop(api, { ...o, id: taskrunnerId }, config, result);
   } finally {
     api.destroy();
   }
