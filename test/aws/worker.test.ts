@@ -432,6 +432,33 @@ describe('etlctl worker: a Data Pipeline Task Runner', () => {
     });
   });
 
+  it('ends after a heartbeat answered terminate: true; exits 3 without a region', async () => {
+    fake.tasks.terminate = true;
+    try {
+      const out = await worker(['--worker-group', 'idle', '--heartbeat-interval', '300ms', '--json']).done;
+      expect(out.code, out.stderr).toBe(0);
+      const env = JSON.parse(out.stdout) as Envelope & { result: { stopped: string } };
+      expect(env.result.stopped).toBe('terminate');
+    } finally {
+      fake.tasks.terminate = false;
+    }
+    const bare = tempDir('etlctl-worker-noregion-');
+    const noRegion = spawn(process.execPath, [BIN, 'worker', '--worker-group', 'x', '--once', '--json'], {
+      cwd: bare,
+      env: {
+        ...process.env,
+        ETLCTL_CONFIG: '',
+        ...awsTestEnv(url, url),
+        AWS_REGION: '',
+        AWS_DEFAULT_REGION: '',
+      },
+    });
+    let stdout = '';
+    noRegion.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    expect(await new Promise((res) => noRegion.on('exit', res))).toBe(3);
+    expect((JSON.parse(stdout) as Envelope).diagnostics.map((d) => d.code)).toEqual(['ETL6515']);
+  });
+
   it('exits 3 with a code and what to do when Data Pipeline cannot be reached; 2 without --worker-group', async () => {
     const down = spawn(
       process.execPath,
