@@ -60,6 +60,7 @@ const BY_NAME: [string, CommandFile[]][] = [
   ],
   ['catalog', [() => import('./catalog-build.js'), () => import('./catalog-check.js')]],
   ['agent', [() => import('./agent.js')]],
+  ['state', [() => import('./state.js')]],
   ['ui', [() => import('./ui.js')]],
   [
     'task',
