@@ -62,6 +62,7 @@ const BY_NAME: [string, CommandFile[]][] = [
   ['agent', [() => import('./agent.js')]],
   // AWS Data Pipeline Task Runner (issue 15 e).
   ['worker', [() => import('./worker.js')]],
+  ['state', [() => import('./state.js')]],
   ['ui', [() => import('./ui.js')]],
   [
     'task',
