@@ -73,6 +73,10 @@ export interface GridView {
   /** Pipelines left out by the filters. */
   hidden: number;
   readOnly: boolean;
+  /** Set for a `target: aws` mode (aws-data.ts): no logs, actions or pipeline pages. */
+  target?: 'aws';
+  /** How often the page asks again (default 3 s; the AWS API is slower and rate-limited). */
+  refreshSeconds?: number;
 }
 
 export interface GridOptions {
@@ -390,6 +394,8 @@ function countCell(
 
 export interface CellInstance {
   id: number;
+  /** The instance's object id on AWS Data Pipeline (`target: aws`). */
+  awsId?: string;
   objectId: string;
   type: string;
   scheduledStart: string;
@@ -429,6 +435,7 @@ export interface CellView {
   readOnly: boolean;
   paused: boolean;
   instances: CellInstance[];
+  target?: 'aws';
   alerts: AlertView[];
   actions: {
     id: number;

@@ -6,6 +6,7 @@
  * Every request is recorded (operation + raw body) so tests can inspect exactly what was sent.
  * Faults (throttling, InvalidRequestException, …) are scripted per operation.
  */
+import { ObjectsError, objectsOperation } from './fake-dp-objects.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -191,6 +192,13 @@ export class FakeAws {
   }
 
   private dataPipeline(op: string, json: Record<string, unknown>): unknown {
+    // QueryObjects / DescribeObjects (selectors, spheres, paging): test/aws/fake-dp-objects.ts.
+    try {
+      const objects = objectsOperation(op, json, this.pipelines.get(String(json.pipelineId ?? '')));
+      if (objects !== undefined) return objects;
+    } catch (e) {
+      throw e instanceof ObjectsError ? new ServiceError(400, e.type, e.message) : e;
+    }
     switch (op) {
       case 'CreatePipeline': {
         const name = String(json.name);
@@ -316,29 +324,6 @@ export class FakeAws {
           p.tags = [...p.tags.filter((x) => x.key !== t.key), t];
         }
         return {};
-      }
-      case 'QueryObjects': {
-        const p = this.pipeline(json);
-        const ids = json.sphere === 'INSTANCE' ? p.instances.map((i) => i.id) : p.objects.map((o) => o.id);
-        const limit = Number(json.limit ?? 100);
-        const start = json.marker ? Number(json.marker) : 0;
-        const more = start + limit < ids.length;
-        return {
-          ids: ids.slice(start, start + limit),
-          hasMoreResults: more,
-          ...(more ? { marker: String(start + limit) } : {}),
-        };
-      }
-      case 'DescribeObjects': {
-        const p = this.pipeline(json);
-        const ids = (json.objectIds as string[]) ?? [];
-        if (ids.length > 25)
-          throw new ServiceError(400, 'InvalidRequestException', 'objectIds: at most 25 identifiers');
-        const all = [...p.objects, ...p.instances];
-        return {
-          pipelineObjects: ids.map((id) => all.find((o) => o.id === id)).filter(Boolean),
-          hasMoreResults: false,
-        };
       }
       default:
         throw new ServiceError(400, 'InvalidRequestException', `fake server does not implement ${op}`);

@@ -170,24 +170,26 @@ function gridQuery() {
   return '/api/grid?' + q;
 }
 
-function rowHtml(p, days) {
+function rowHtml(p, view) {
+  // On AWS (target: aws) there is no pipeline page: the name is not a link.
+  const name =
+    view.target === 'aws'
+      ? esc(p.name)
+      : '<a href="#/pipeline/' + esc(encodeURIComponent(p.name)) + '">' + esc(p.name) + '</a>';
   let html =
     '<tr data-pipeline="' +
     esc(p.name) +
     '"><th scope="row" title="' +
     esc(p.name) +
-    '"><a href="#/pipeline/' +
-    esc(encodeURIComponent(p.name)) +
     '">' +
-    esc(p.name) +
-    '</a>' +
+    name +
     (p.paused ? ' <span class="paused">paused</span>' : '') +
     '</th><td class="last">' +
     esc(p.lastStatus || '–') +
     '</td><td class="next muted">' +
     esc(p.nextDue ? when(p.nextDue) : '–') +
     '</td>';
-  for (const d of days) html += '<td>' + cellHtml(p.cells[d], p.name, d) + '</td>';
+  for (const d of view.days) html += '<td>' + cellHtml(p.cells[d], p.name, d) + '</td>';
   return html + '</tr>';
 }
 
@@ -211,7 +213,7 @@ function buildGrid(view) {
       group = groupOf(p);
       body += '<tr class="group"><th colspan="' + (3 + view.days.length) + '">' + esc(group) + '</th></tr>';
     }
-    body += rowHtml(p, view.days);
+    body += rowHtml(p, view);
   }
   table.innerHTML = '<thead>' + head + '</tr></thead><tbody>' + body + '</tbody>';
   return table;
@@ -304,6 +306,7 @@ async function showGrid() {
     ),
     holder,
   );
+  let every = 3000;
   async function refresh(rebuild) {
     if (my !== gen) return;
     clearTimeout(timer);
@@ -312,9 +315,10 @@ async function showGrid() {
       if (my !== gen) return;
       if (!view) {
         say('updated ' + new Date().toLocaleTimeString());
-        timer = setTimeout(() => refresh(false), 3000);
+        timer = setTimeout(() => refresh(false), every);
         return;
       }
+      every = (view.refreshSeconds || 3) * 1000;
       summary.textContent =
         view.pipelines.length + ' pipelines' + (view.hidden ? ', ' + view.hidden + ' filtered out' : '');
       const table = holder.querySelector('table');
@@ -325,7 +329,7 @@ async function showGrid() {
     } catch (e) {
       say('cannot refresh: ' + e.message);
     }
-    if (my === gen) timer = setTimeout(() => refresh(false), 3000);
+    if (my === gen) timer = setTimeout(() => refresh(false), every);
   }
   await refresh(true);
 }
@@ -335,7 +339,10 @@ async function showGrid() {
 async function drawGraph(holder, pipeline, instances) {
   try {
     const r = await fetch('/api/graph?pipeline=' + encodeURIComponent(pipeline));
-    if (!r.ok) return;
+    if (!r.ok) {
+      holder.textContent = 'no picture';
+      return;
+    }
     const svg = new DOMParser().parseFromString(await r.text(), 'image/svg+xml').documentElement;
     if (svg.nodeName !== 'svg') return;
     const worst = {};
