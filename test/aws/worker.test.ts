@@ -432,6 +432,27 @@ describe('etlctl worker: a Data Pipeline Task Runner', () => {
     });
   });
 
+  it('maps a database instance object to the connection named after its component', async () => {
+    const instance = '@warehouse_2026-12-01T00:00:00';
+    fake.tasks.queue({
+      workerGroup: 'named',
+      objectId: 'ByName',
+      objects: [
+        obj(instance, s('type', 'RdsDatabase'), r('@componentParent', 'warehouse'), s('username', 'etl')),
+        obj(
+          'ByName',
+          s('type', 'SqlActivity'),
+          r('database', instance),
+          s('script', `CREATE TABLE ${SCHEMA}.by_name AS SELECT 42 AS answer;`),
+        ),
+      ],
+    });
+    const out = await worker(['--worker-group', 'named', '--once', '--json']).done;
+    expect(out.code, out.stderr).toBe(0);
+    expect(fake.tasks.statusOf('ByName')).toMatchObject({ taskStatus: 'FINISHED' });
+    expect((await admin.query(`SELECT answer FROM ${SCHEMA}.by_name`)).rows).toEqual([{ answer: 42 }]);
+  });
+
   it('ends after a heartbeat answered terminate: true; exits 3 without a region', async () => {
     fake.tasks.terminate = true;
     try {

@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRef } from '../../definition/model.js';
 import { errorText } from '../../local/errors.js';
 import type { AttemptEnv } from '../../local/attempt.js';
 import { AbortReason, attemptContext, openAttemptEnv, runAttempt } from '../../local/attempt.js';
@@ -124,8 +125,24 @@ function errorIdOf(message: string | undefined): string {
   return /^(ETL\d{4}):/.exec(message ?? '')?.[1] ?? 'ETL7854';
 }
 
+/**
+ * The service may hand over a database as an instance (`@WarehouseDb_…`) of the component the
+ * config names: such an object stands for the connection named after its `@componentParent`.
+ */
+function nameConnections(task: WorkerTask, config: EngineConfig): void {
+  const dbs = config.databases ?? {};
+  for (const obj of task.definition.objects) {
+    const parent = obj.fields['@componentParent'];
+    const component =
+      parent !== undefined && !Array.isArray(parent) && isRef(parent) ? parent.ref : undefined;
+    if (component && !dbs[obj.id] && dbs[component] && obj.fields.myConnection === undefined)
+      obj.fields.myConnection = component;
+  }
+}
+
 export async function runTask(o: RunTaskOptions): Promise<TaskOutcome> {
   const { task } = o;
+  nameConnections(task, o.config);
   const graph = new ObjectGraph(task.definition);
   const logDir = join(o.stateDir, 'worker', 'logs');
   mkdirSync(logDir, { recursive: true });
