@@ -10,7 +10,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { diag, EtlError, ExitCode } from '../diagnostics.js';
 import { partChunks } from '../local/activities/data.js';
 import type { LocalS3 } from '../local/s3.js';
-import { createLocalS3, joinS3 } from '../local/s3.js';
+import { createLocalS3, formatS3Uri, joinS3, parseS3Uri } from '../local/s3.js';
 import { buildPlan } from '../transforms/plan.js';
 import { transformSettings } from '../transforms/settings.js';
 import type { TransformSpec } from '../transforms/spec.js';
@@ -20,8 +20,20 @@ import { TsvColumnTransform } from '../transforms/stream.js';
 import { Connections, taskStateDir } from './connect.js';
 import type { StreamHandoff } from '../local/activities/types.js';
 
-/** The metadata object written beside the data parts (hidden from loads by its leading `_`). */
-export const TRANSFORMS_META = '_etlctl_transforms.json';
+/**
+ * Where the metadata of an output goes: not inside its prefix, which a Redshift COPY on AWS reads
+ * whole (a leading `_` hides files only from local loads), but in a sibling `_etlctl_meta/`
+ * folder: `s3://b/data/step/output/` → `s3://b/data/step/_etlctl_meta/output.transforms.json`.
+ * A COPY from `…/output` (with or without the slash) never matches it.
+ */
+export function transformsMetaUri(dir: string): string {
+  const u = parseS3Uri(dir);
+  const key = u.key.replace(/\/+$/, '');
+  const cut = key.lastIndexOf('/');
+  const parent = cut >= 0 ? key.slice(0, cut + 1) : '';
+  const name = key.slice(cut + 1) || 'output';
+  return formatS3Uri({ ...u, key: `${parent}_etlctl_meta/${name}.transforms.json` });
+}
 
 export interface CopyTaskOptions {
   /** Source: a named connection and a SELECT, or S3 data with its column names. */
@@ -220,7 +232,7 @@ async function toS3(
   for (const old of before) if (old !== target) await s3.remove(old);
   // Where the data came from is in the definition; this says what was done to it, and with which key.
   await s3.writeText(
-    joinS3(dir, TRANSFORMS_META),
+    transformsMetaUri(dir),
     JSON.stringify(
       { columns: plan.outputColumns, transforms: plan.applied().map(({ values: _v, ...t }) => t) },
       null,

@@ -207,7 +207,14 @@ describe('column transforms, MariaDB → PostgreSQL (integration)', () => {
     expect(first[0].customer_id).toBe(first[2].customer_id);
     expect(first[0].customer_id).not.toBe(first[1].customer_id);
     // The key id is recorded with the output; the key value nowhere.
-    const meta = allFiles(join(dir, '.etlctl')).find((f) => f.endsWith('_etlctl_transforms.json'))!;
+    // Beside the output prefix, not in it: a Redshift COPY of the prefix reads only data.
+    const files = allFiles(join(dir, '.etlctl', 's3'));
+    const meta = files.find((f) => f.endsWith('/_etlctl_meta/output.transforms.json'))!;
+    expect(meta).toBeDefined();
+    const outputDir = meta.replace('/_etlctl_meta/output.transforms.json', '/output/');
+    expect(files.filter((f) => f.startsWith(outputDir)).map((f) => f.slice(outputDir.length))).toEqual([
+      'part-00000',
+    ]);
     const m = JSON.parse(readFileSync(meta, 'utf8')) as { transforms: { column: string; keyId?: string }[] };
     expect(m.transforms.find((t) => t.column === 'phone')?.keyId).toBe('k1');
     expect(m.transforms.find((t) => t.column === 'note')?.keyId).toBe('k2');
