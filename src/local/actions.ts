@@ -363,6 +363,20 @@ export async function isPaused(store: StateStore, p: PipelineRow): Promise<boole
   return last?.action === 'pause';
 }
 
+/**
+ * Activating a paused pipeline would make it run (and a scheduled one active) again without a
+ * `resume` in its action history: refused, naming the verb that records it.
+ */
+export async function refuseIfPaused(store: StateStore, p: PipelineRow | undefined): Promise<void> {
+  if (!p || !(await isPaused(store, p))) return;
+  throw new EtlError(
+    diag('ETL7713', `pipeline '${p.name}' is paused: activating it would run it again unrecorded`, {
+      hint: `resume it first (recorded with who and when): etlctl pipeline resume ${p.name}`,
+    }),
+    ExitCode.USAGE,
+  );
+}
+
 export interface LocalStoreOptions {
   mode?: string;
   configPath?: string;

@@ -194,6 +194,8 @@ interface Prepared {
 async function prepare(c: RunContext): Promise<Prepared> {
   const { store, pipeline, opts } = c;
   const known = await store.pipeline(pipeline);
+  // activate / enqueue of a paused pipeline: refused until `pipeline resume` records it.
+  if (opts.markActive || opts.enqueue) await (await import('./actions.js')).refuseIfPaused(store, known);
   const firstActivation = known?.first_activation ? new Date(known.first_activation) : c.now;
   const schedules = schedulesOf(c.graph, c.activities, firstActivation);
   // Shared agents run a pipeline side by side: the claims keep each instance to one of them.

@@ -145,7 +145,15 @@ describe('pipeline rerun | backfill | pause | resume | acknowledge | actions', (
     expect(empty.diagnostics.map((d) => d.code)).toEqual(['ETL7704']);
 
     expect((await json('pipeline pause', ['pipeline', 'pause', 'flow'], 0)).result!.active).toBe(false);
+    // A paused pipeline is not activated again behind the pause's back: resume first.
+    const refused = await etlctlInProcess(['pipeline', 'activate', 'flow.json'], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr + refused.stdout).toContain('ETL7713');
+    expect(refused.stderr + refused.stdout).toContain('etlctl pipeline resume flow');
+    const still = await json('pipeline actions', ['pipeline', 'actions', 'flow'], 0);
+    expect(still.result!.actions![0].action).toBe('pause');
     expect((await json('pipeline resume', ['pipeline', 'resume', 'flow'], 0)).result!.active).toBe(true);
+    expect((await etlctlInProcess(['pipeline', 'activate', 'flow.json'], { cwd: dir })).code).toBe(0);
 
     const list = await json('pipeline actions', ['pipeline', 'actions', 'flow'], 0);
     expect(list.result!.actions!.map((a) => a.action)).toEqual([

@@ -64,6 +64,17 @@ export const UI_CODES: CodeTable = {
       'Running a pipeline from the state store (`--now`, or the UI after an action) uses the definition ' +
       'recorded at its last activation. Activate the pipeline again to record one.',
   },
+  ETL7713: {
+    severity: 'error',
+    category: 'usage',
+    summary: 'the pipeline is paused: resume it before activating it',
+    explain:
+      '`pipeline pause` (or the UI) stopped the pipeline; activating it again would make it run, and a ' +
+      'scheduled one active, with no `resume` in its action history. Run `etlctl pipeline resume NAME` ' +
+      '(recorded with who and when), then activate it. `pipeline run-step` still runs one step of a ' +
+      'paused pipeline without changing it.',
+    exit: 2,
+  },
   ETL7710: {
     severity: 'error',
     category: 'usage',
