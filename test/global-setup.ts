@@ -45,20 +45,25 @@ function ensureBuilt(): void {
 }
 
 async function createDatabases(): Promise<void> {
-  if (PG_DB !== 'test') {
+  // The engine-pg project (vitest.config.ts) runs test/local again in `<db>_pgstate`.
+  const pgDbs = [PG_DB, `${PG_DB}_pgstate`].filter((d) => d !== 'test');
+  const myDbs = [MY_DB, `${MY_DB}_pgstate`].filter((d) => d !== 'test');
+  if (pgDbs.length > 0) {
     const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
     await c.connect();
     try {
-      const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [PG_DB]);
-      if (r.rowCount === 0) await c.query(`CREATE DATABASE "${PG_DB.replace(/"/g, '""')}"`);
+      for (const db of pgDbs) {
+        const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [db]);
+        if (r.rowCount === 0) await c.query(`CREATE DATABASE "${db.replace(/"/g, '""')}"`);
+      }
     } finally {
       await c.end();
     }
   }
-  if (MY_DB !== 'test') {
+  if (myDbs.length > 0) {
     const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
     try {
-      await c.query(`CREATE DATABASE IF NOT EXISTS \`${MY_DB.replace(/`/g, '``')}\``);
+      for (const db of myDbs) await c.query(`CREATE DATABASE IF NOT EXISTS \`${db.replace(/`/g, '``')}\``);
     } finally {
       await c.end();
     }

@@ -32,7 +32,9 @@ export function stateUrlFor(stateDir: string, url?: string): string | undefined 
   const base = process.env.TEST_ETLCTL_STATE_URL_BY_DIR;
   if (!base) return undefined;
   const h = createHash('sha256').update(resolve(stateDir)).digest('hex').slice(0, 16);
-  return `${base}${base.includes('?') ? '&' : '?'}schema=t_${h}`;
+  // The prefix names the test file's schemas, so the file drops them when it ends.
+  const prefix = process.env.TEST_ETLCTL_STATE_PREFIX || 't_';
+  return `${base}${base.includes('?') ? '&' : '?'}schema=${prefix}${h}`;
 }
 
 export async function openStateStore(opts: OpenStateStoreOptions): Promise<StateStore> {
