@@ -119,7 +119,7 @@ export class FakeAws {
         const json = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
         this.requests.push({ service: 'datapipeline', operation: op, body, json });
         if (this.fault(op, res, 'json')) return;
-        const task = this.tasks.handle(op, json, this.pipelines);
+        const task = await this.tasks.handle(op, json, this.pipelines);
         if (task) return this.sendJson(res, task.status, task.body);
         this.sendJson(res, 200, this.dataPipeline(op, json));
       } else if (target.startsWith('RedshiftData.')) {

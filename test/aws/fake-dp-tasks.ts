@@ -70,6 +70,10 @@ export class FakeDpTasks {
   readonly progress: { taskId: string; fields?: Field[] }[] = [];
   readonly statuses: StatusCall[] = [];
   readonly polls: { workerGroup: string; hostname?: string }[] = [];
+  /** PollForTask holds an empty answer this long, as the service's long poll does (up to 90 s). */
+  pollDelayMs = 0;
+  /** PollForTask requests received, answered or still held. */
+  pollsStarted = 0;
   /** The next heartbeat answers `terminate: true`. */
   terminate = false;
   private next = 1;
@@ -115,12 +119,20 @@ export class FakeDpTasks {
   }
 
   /** The reply to a task operation, or undefined for any other operation. */
-  handle(
+  async handle(
     op: string,
     json: Record<string, unknown>,
     pipelines: Map<string, FakePipeline>,
-  ): TaskReply | undefined {
+  ): Promise<TaskReply | undefined> {
     if (!TASK_OPS.has(op)) return undefined;
+    if (op === 'PollForTask') this.pollsStarted++;
+    if (op === 'PollForTask' && this.pollDelayMs > 0) {
+      // The long poll: an answer when work arrives, else an empty one after the delay.
+      const end = Date.now() + this.pollDelayMs;
+      const queued = (): boolean =>
+        this.tasks.some((t) => t.state === 'QUEUED' && t.workerGroup === json.workerGroup);
+      while (Date.now() < end && !queued()) await new Promise((r) => setTimeout(r, 50));
+    }
     switch (op) {
       case 'PollForTask': {
         const workerGroup = String(json.workerGroup ?? '');

@@ -386,6 +386,26 @@ describe('etlctl worker: a Data Pipeline Task Runner', () => {
     });
   });
 
+  it('gives up a long poll in flight when stopped, and exits at once', async () => {
+    fake.tasks.pollDelayMs = 20_000;
+    try {
+      const w = worker(['--worker-group', 'quiet', '--json']);
+      const polls = fake.tasks.pollsStarted;
+      await until('a poll to be waiting', () => fake.tasks.pollsStarted > polls);
+      await new Promise((res) => setTimeout(res, 300));
+      const stopped = Date.now();
+      w.child.kill('SIGTERM');
+      const out = await w.done;
+      expect(out.code, out.stderr).toBe(0);
+      expect(Date.now() - stopped).toBeLessThan(8000);
+      expect((JSON.parse(out.stdout) as Envelope & { result: { stopped: string } }).result.stopped).toBe(
+        'signal',
+      );
+    } finally {
+      fake.tasks.pollDelayMs = 0;
+    }
+  });
+
   it('reports a precondition that does not hold as FALSE; --json-stream lines follow the schemas', async () => {
     const missing = join(dir, 'no-such-marker');
     const task = fake.tasks.queue({

@@ -11,7 +11,8 @@ import type { ApiTaskObject } from './task.js';
 
 export interface TaskApi {
   heartbeat(): Promise<{ terminate: boolean }>;
-  poll(): Promise<ApiTaskObject | undefined>;
+  /** Aborting `signal` gives up a poll in flight (the service's long poll holds it up to 90 s). */
+  poll(signal?: AbortSignal): Promise<ApiTaskObject | undefined>;
   progress(taskId: string): Promise<{ canceled: boolean }>;
   setStatus(s: {
     taskId: string;
@@ -64,10 +65,12 @@ export async function openTaskApi(o: TaskApiOptions): Promise<TaskApi> {
       );
       return { terminate: r.terminate === true };
     },
-    poll: async () => {
+    poll: async (signal) => {
       // instanceIdentity is the EC2 instance document: a machine outside EC2 has none to send.
       const r = await call('PollForTask', () =>
-        client.send(new sdk.PollForTaskCommand({ workerGroup: o.workerGroup, hostname: o.hostname })),
+        client.send(new sdk.PollForTaskCommand({ workerGroup: o.workerGroup, hostname: o.hostname }), {
+          abortSignal: signal,
+        }),
       );
       return r.taskObject?.taskId ? (r.taskObject as ApiTaskObject) : undefined;
     },

@@ -193,9 +193,12 @@ async function loop(
       let task;
       try {
         result.polls++;
-        task = await api.poll();
+        // A stop gives up the poll in flight: a task the service assigned meanwhile times out there
+        // and is retried, which beats holding a stopping worker for the whole long poll.
+        task = await api.poll(o.signal);
         failures = 0;
       } catch (e) {
+        if (o.signal.aborted) break;
         failures++;
         const message = `PollForTask failed (${failures} in a row): ${(e as Error).message}`;
         if (o.once || failures >= MAX_POLL_FAILURES)
