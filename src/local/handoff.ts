@@ -50,7 +50,11 @@ function deferred<T>(): Deferred<T> {
 
 /** The bytes of one S3 location, passed from the attempt writing it to the attempt reading it. */
 export class Handoff {
-  private readonly pass = new PassThrough({ highWaterMark: 1024 * 1024 });
+  // Object mode: the reader takes the writer's chunks one by one as they were written. In byte
+  // mode its async iteration joined whatever was buffered into a new Buffer on every read, a copy
+  // of the whole extract (~15 % of an overlapped copy's CPU). Four chunks of ≥ 256 KiB (the
+  // extract's writes) buffer about what 1 MiB did.
+  private readonly pass = new PassThrough({ objectMode: true, highWaterMark: 4 });
   private readonly written = deferred<{ uri: string; target: string } | undefined>();
   private readonly finished = deferred<void>();
   private attached = false;
