@@ -1,5 +1,5 @@
 /** PostgreSQL through pg; bulk data through COPY with pg-copy-streams (backpressure via pipeline). */
-import pg from 'pg';
+import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,6 +15,7 @@ import {
   SessionDriver,
 } from './common.js';
 import type { CopyInOptions, Driver, OpenDriverOptions, QueryResult } from './types.js';
+import { loadPg } from './pg-module.js';
 
 export function pgQuoteIdent(name: string): string {
   return '"' + name.replace(/"/g, '""') + '"';
@@ -32,7 +33,7 @@ export async function openPostgres(url: string, opts: OpenDriverOptions): Promis
     // Redshift sessions run in UTC; so do ours, so timestamptz text is the same everywhere.
     options: '-c TimeZone=UTC',
   };
-  const client = new pg.Client(settings);
+  const client = new (loadPg().Client)(settings);
   // An idle client whose server goes away emits 'error'; without a listener that would crash.
   client.on('error', () => {});
   try {
@@ -73,7 +74,7 @@ class PostgresDriver extends PostgresDialect implements Driver {
     // pg keeps the backend's pid from the handshake; it is not in the typings.
     const pid = (this.client as unknown as { processID?: number }).processID;
     if (!pid) return;
-    const other = new pg.Client({ ...this.settings, connectionTimeoutMillis: 5000 });
+    const other = new (loadPg().Client)({ ...this.settings, connectionTimeoutMillis: 5000 });
     other.on('error', () => {});
     try {
       await other.connect();
