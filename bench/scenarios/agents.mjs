@@ -173,6 +173,9 @@ export async function run(ctx) {
       samples.overhead.push({ ms: d.span, perInstance: per, spawn: perSpawn });
     }
   } finally {
+    // The store schemas are the bench's own: nothing of them is left in the database.
+    for (const schema of ['bench_agents_one', 'bench_agents_two', 'bench_agents_overhead'])
+      await freshSchema(c, schema).catch(() => undefined);
     await c.end();
   }
   const one = median(samples.one.map((s) => s.ms));
