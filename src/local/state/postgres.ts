@@ -576,7 +576,8 @@ export class PgStateStore implements StateStore {
   }
 
   async setAttemptPid(attemptId: number, pid: number | undefined): Promise<void> {
-    await this.tx('record the step process', (q) =>
+    // One statement commits on its own: no BEGIN/COMMIT round trips on every step's start.
+    await this.read('record the step process', (q) =>
       q.query('UPDATE attempts SET pid = $1 WHERE id = $2', [pid ?? null, attemptId]),
     );
   }
@@ -584,13 +585,12 @@ export class PgStateStore implements StateStore {
   finishAttempt(attemptId: number, end: AttemptEnd, instance: InstanceUpdate): Promise<FinishedAttempt> {
     return this.tx('record the attempt', async (q) => {
       const now = this.now();
-      const of = await q.query<{ instance_id: number }>('SELECT instance_id FROM attempts WHERE id = $1', [
-        attemptId,
-      ]);
+      // The instance first (the order expireLeases locks in), then the attempt; found and locked at once.
+      const of = await q.query<{ instance_id: number }>(
+        'SELECT i.id AS instance_id FROM attempts a JOIN instances i ON i.id = a.instance_id WHERE a.id = $1 FOR UPDATE OF i',
+        [attemptId],
+      );
       const instanceId = of.rows[0]?.instance_id;
-      // The instance first (the order expireLeases locks in), then the attempt.
-      if (instanceId !== undefined)
-        await q.query('SELECT 1 FROM instances WHERE id = $1 FOR UPDATE', [instanceId]);
       const mine = await q.query(
         `UPDATE attempts SET status = $2, ended_at = $3, exit_code = $4, error = $5, rows = $6,
          pid = CASE WHEN $7::boolean THEN $8 ELSE pid END
