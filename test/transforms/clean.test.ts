@@ -131,3 +131,53 @@ describe('etlctl clean', () => {
     expect(after.items.every((i) => i.pipeline === 'broken_p')).toBe(true);
   });
 });
+
+describe('attempt history retention', () => {
+  it('deletes old attempts a retry superseded (listed first by the dry run), keeps each instance’s latest', async () => {
+    const { runClean } = await import('../../src/retention/clean.js');
+    const { loadConfig } = await import('../../src/config/load.js');
+    const { openStateStore } = await import('../../src/local/state/open.js');
+    const dir = tempDir('etlctl-clean-hist-');
+    mkdirSync(join(dir, 'config'));
+    writeFileSync(join(dir, 'config/etlctl.yaml'), 'retention:\n  attempt_history: 1d\n');
+    // Fails on its first attempt, succeeds on the retry: two attempts of one instance.
+    writeFileSync(
+      join(dir, 'retry.yaml'),
+      `name: retry_p
+frequency: one-time
+steps:
+  - step_type: transform
+    name: flaky
+    no_input: true
+    max_retries: 1
+    command: test -f ../tried || { touch ../tried; exit 1; }
+`,
+    );
+    const r = runCli(['pipeline', 'activate', 'retry.yaml', '--retry-delay', '0'], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const stateDir = join(dir, '.etlctl');
+    const config = loadConfig({ configPath: join(dir, 'config/etlctl.yaml'), cwd: dir });
+    const attempts = async () => {
+      const store = await openStateStore({ stateDir });
+      try {
+        const p = (await store.pipelines()).find((x) => x.name === 'retry_p')!;
+        const inst = (await store.instances('retry_p', p.generation)).find((i) => /flaky/.test(i.object_id))!;
+        return (await store.attempts(inst.id)).map((a) => ({ id: a.id, status: a.status }));
+      } finally {
+        await store.close();
+      }
+    };
+    const before = await attempts();
+    expect(before.map((a) => a.status)).toEqual(['FAILED', 'FINISHED']);
+    // Three days later, by the clock of the clean-up.
+    const later = new Date(Date.now() + 3 * 86_400_000);
+    const dry = await runClean({ dryRun: true, config, stateDir, now: later });
+    const listed = dry.report.plan.items.filter((i) => i.kind === 'attempt').map((i) => i.id);
+    expect(listed).toEqual([String(before[0].id)]);
+    const real = await runClean({ dryRun: false, config, stateDir, now: later });
+    expect(real.report.deleted.filter((i) => i.kind === 'attempt').map((i) => i.id)).toEqual(listed);
+    expect(await attempts()).toEqual([before[1]]);
+    const audit = readFileSync(join(stateDir, 'audit.ndjson'), 'utf8');
+    expect(audit).toContain(`"kind":"attempt","id":"${before[0].id}"`);
+  });
+});
