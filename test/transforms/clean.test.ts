@@ -181,3 +181,56 @@ steps:
     expect(audit).toContain(`"kind":"attempt","id":"${before[0].id}"`);
   });
 });
+
+describe('retention: in the pipeline file and on a step', () => {
+  it('override the config ages for that pipeline’s and that step’s data; clean deletes what the dry run listed', () => {
+    const dir = tempDir('etlctl-clean-over-');
+    mkdirSync(join(dir, 'config'));
+    writeFileSync(join(dir, 'config/etlctl.yaml'), 'retention:\n  staging_s3: 30d\n  step_logs: 1d\n');
+    writeFileSync(
+      join(dir, 'short.yaml'),
+      `name: short_p
+frequency: one-time
+retention:
+  staging_s3: 1d
+steps:
+  - step_type: transform
+    name: produce
+    no_input: true
+    retention:
+      step_logs: 10d
+    command: printf '1\\ta\\n' > $OUTPUT1_STAGING_DIR/part-00000
+  - step_type: transform
+    name: after
+    command: cp $INPUT1_STAGING_DIR/part-00000 $OUTPUT1_STAGING_DIR/
+`,
+    );
+    writeFileSync(join(dir, 'plain.yaml'), pipeline('plain_p'));
+    expect(runCli(['pipeline', 'validate', 'short.yaml'], { cwd: dir }).code).toBe(0);
+    for (const f of ['short.yaml', 'plain.yaml']) {
+      const r = runCli(['pipeline', 'activate', f], { cwd: dir, env: { CLEAN_IT_PASS: '1' } });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    }
+    const state = join(dir, '.etlctl');
+    const old = new Date(Date.now() - 3 * 86_400_000);
+    for (const f of [...files(join(state, 's3')), ...files(join(state, 'logs'))]) utimesSync(f, old, old);
+    const dry = json(dir, ['clean', '--dry-run']).result.plan.items as (Item & { reason: string })[];
+    const staging = dry.filter((i) => i.kind === 'staging_s3');
+    // Staging data: only short_p's (its own 1d; plain_p keeps the config's 30d).
+    expect(staging.length).toBeGreaterThan(0);
+    expect(staging.every((i) => i.pipeline === 'short_p')).toBe(true);
+    expect(staging[0].reason).toBe('staging_s3 older than 24h00m (pipeline short_p retention)');
+    // Logs: the config's 1d everywhere, except the step that keeps its logs for 10 days.
+    const logs = dry.filter((i) => i.kind === 'step_log').map((i) => i.id);
+    expect(logs.some((l) => l.includes('short_p/') && l.includes('-after.'))).toBe(true);
+    expect(logs.some((l) => l.includes('plain_p/'))).toBe(true);
+    expect(logs.filter((l) => l.includes('-produce.'))).toEqual(
+      logs.filter((l) => l.includes('plain_p/') && l.includes('-produce.')),
+    );
+    expect(logs.some((l) => l.includes('short_p/') && l.includes('-produce.'))).toBe(false);
+    const real = json(dir, ['clean']).result.deleted;
+    expect(real.map((i) => `${i.kind} ${i.id}`).sort()).toEqual(dry.map((i) => `${i.kind} ${i.id}`).sort());
+    const left = files(join(state, 'logs')).filter((f) => f.includes('short_p') && f.includes('-produce.'));
+    expect(left.length).toBeGreaterThan(0);
+  });
+});
