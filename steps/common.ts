@@ -1,4 +1,5 @@
 /** Keys every step accepts (reference/dataduct.md §2.2), plus etlctl's per-step overrides. */
+import { RETENTION_OVERRIDE_SCHEMA } from '../src/retention/overrides.js';
 import type { JsonSchema } from './types.js';
 
 export const COMMON_STEP_KEYS: Record<string, JsonSchema> = {
@@ -30,6 +31,7 @@ export const COMMON_STEP_KEYS: Record<string, JsonSchema> = {
   output_path: { type: 'string', description: 'S3 URI for the output instead of the default data path' },
   max_retries: { type: 'integer', minimum: 0 },
   retry_delay: { type: 'string' },
+  retention: RETENTION_OVERRIDE_SCHEMA,
   late_after: { type: 'string', description: 'Data Pipeline period after which the step alerts as late' },
   timeout: { type: 'string', description: 'attemptTimeout, e.g. "2 Hours"' },
   worker_group: { type: 'string' },

@@ -13,6 +13,8 @@ import { diag } from '../diagnostics.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import type { StateStore } from '../local/state/store.js';
 import { configSection } from '../transforms/settings.js';
+import type { OverridableKind } from './overrides.js';
+import { ageFor, pipelineAges } from './overrides.js';
 
 export const RETENTION_KINDS = [
   'staging_s3',
@@ -105,19 +107,16 @@ async function walk(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Files under `root` older than `age`, with the pipeline `pipelineOf` reads from their path. */
-async function oldFiles(
+/** Files under `root`, with their path relative to the state directory. */
+async function filesUnder(
   stateDir: string,
   root: string,
-  cutoff: number,
-  pipelineOf: (rel: string) => string | undefined,
-): Promise<{ rel: string; pipeline?: string; mtime: Date; size: number }[]> {
-  const out: { rel: string; pipeline?: string; mtime: Date; size: number }[] = [];
+): Promise<{ rel: string; mtime: Date; size: number }[]> {
+  const out: { rel: string; mtime: Date; size: number }[] = [];
   for (const f of await walk(root)) {
     const st = await stat(f).catch(() => undefined);
-    if (!st || st.mtimeMs >= cutoff) continue;
-    const rel = relative(stateDir, f).split(sep).join('/');
-    out.push({ rel, pipeline: pipelineOf(rel), mtime: st.mtime, size: st.size });
+    if (!st) continue;
+    out.push({ rel: relative(stateDir, f).split(sep).join('/'), mtime: st.mtime, size: st.size });
   }
   return out;
 }
@@ -131,65 +130,73 @@ export interface PlanOptions {
   olderThan?: number;
 }
 
+/** `…/data/<pipeline>/[<scheduled time>/]<step>/…` of a staging object. */
+const DATA_PATH = /\/data\/([^/]+)\/(?:\d{8}-\d{2}-\d{2}-\d{2}\/)?([^/]+)\//;
+/** `logs/<pipeline>/<n>-<step>.<Object>-<time>-<ms>.log` of an attempt log. */
+const LOG_PATH = /^logs\/([^/]+)\/\d+-(.+)\.[A-Za-z0-9_]+-\d{4}-/;
+
 export async function planClean(o: PlanOptions): Promise<CleanPlan> {
   const now = o.now ?? new Date();
   const settings = retentionSettings(o.config, o.olderThan);
   const keep = await protectedPipelines(o.store);
+  const problems: Diagnostic[] = [];
+  // `--older-than` is one age for everything, by hand: the files' own ages do not apply then.
+  const overrides =
+    o.olderThan === undefined ? await pipelineAges(await o.store.pipelines(), problems) : new Map();
   const items: CleanItem[] = [];
-  const rule = (k: RetentionKind) => `${k} older than ${formatDuration(settings.ages[k]!)}`;
-  const cutoff = (k: RetentionKind) => now.getTime() - settings.ages[k]!;
   const usable = (p: string | undefined) => p === undefined || !keep.has(p);
+  /** The rule selecting an item written at `at`, or undefined when it is young enough to stay. */
+  const due = (k: OverridableKind, at: number, pipeline?: string, step?: string): string | undefined => {
+    const age = ageFor(k, settings.ages, overrides, pipeline, step);
+    if (!age || at >= now.getTime() - age.ms) return undefined;
+    return `${k} older than ${formatDuration(age.ms)}${age.from === 'config retention' ? '' : ` (${age.from})`}`;
+  };
 
-  if (settings.ages.staging_s3 !== undefined) {
-    // <stateDir>/s3/<bucket>/<base…>/data/<pipeline>/… — only the data area is staging.
-    const files = await oldFiles(o.stateDir, join(o.stateDir, 's3'), cutoff('staging_s3'), (rel) => {
-      const m = /\/data\/([^/]+)\//.exec(rel);
-      return m?.[1];
-    });
-    for (const f of files) {
-      if (!/\/data\/[^/]+\//.test(f.rel) || !usable(f.pipeline)) continue;
+  for (const f of await filesUnder(o.stateDir, join(o.stateDir, 's3'))) {
+    // Only the data area is staging.
+    const m = DATA_PATH.exec(f.rel);
+    if (!m || !usable(m[1])) continue;
+    const reason = due('staging_s3', f.mtime.getTime(), m[1], m[2]);
+    if (reason)
       items.push({
         kind: 'staging_s3',
         id: f.rel,
-        pipeline: f.pipeline,
+        pipeline: m[1],
         at: f.mtime.toISOString(),
         bytes: f.size,
-        reason: rule('staging_s3'),
+        reason,
       });
+  }
+  for (const f of await filesUnder(o.stateDir, join(o.stateDir, 'logs'))) {
+    const pipeline = f.rel.split('/')[1];
+    if (!usable(pipeline)) continue;
+    const reason = due('step_logs', f.mtime.getTime(), pipeline, LOG_PATH.exec(f.rel)?.[2]);
+    if (reason)
+      items.push({ kind: 'step_log', id: f.rel, pipeline, at: f.mtime.toISOString(), bytes: f.size, reason });
+  }
+  items.push(...(await oldAlerts(o.stateDir, due)));
+  if (o.store.oldHistory) {
+    // The longest cutoff any pipeline may use; each row is then checked against its own.
+    const ages = [
+      settings.ages.attempt_history,
+      ...[...overrides.values()].map((a) => a.pipeline.attempt_history),
+    ];
+    const known = ages.filter((a): a is number => a !== undefined);
+    if (known.length) {
+      const h = await o.store.oldHistory(new Date(now.getTime() - Math.min(...known)).toISOString());
+      for (const [kind, rows] of [
+        ['attempt', h.attempts],
+        ['run', h.runs],
+      ] as const)
+        for (const a of rows) {
+          const reason = usable(a.pipeline)
+            ? due('attempt_history', Date.parse(a.ended_at), a.pipeline)
+            : undefined;
+          if (reason) items.push({ kind, id: String(a.id), pipeline: a.pipeline, at: a.ended_at, reason });
+        }
     }
   }
-  if (settings.ages.step_logs !== undefined) {
-    const files = await oldFiles(
-      o.stateDir,
-      join(o.stateDir, 'logs'),
-      cutoff('step_logs'),
-      (rel) => rel.split('/')[1],
-    );
-    for (const f of files) {
-      if (!usable(f.pipeline)) continue;
-      items.push({
-        kind: 'step_log',
-        id: f.rel,
-        pipeline: f.pipeline,
-        at: f.mtime.toISOString(),
-        bytes: f.size,
-        reason: rule('step_logs'),
-      });
-    }
-  }
-  if (settings.ages.alert_logs !== undefined)
-    items.push(...(await oldAlerts(o.stateDir, cutoff('alert_logs'), rule('alert_logs'))));
-  if (settings.ages.attempt_history !== undefined && o.store.oldHistory) {
-    const h = await o.store.oldHistory(new Date(cutoff('attempt_history')).toISOString());
-    const r = rule('attempt_history');
-    for (const a of h.attempts)
-      if (usable(a.pipeline))
-        items.push({ kind: 'attempt', id: String(a.id), pipeline: a.pipeline, at: a.ended_at, reason: r });
-    for (const x of h.runs)
-      if (usable(x.pipeline))
-        items.push({ kind: 'run', id: String(x.id), pipeline: x.pipeline, at: x.ended_at, reason: r });
-  }
-  const diagnostics = [...settings.problems];
+  const diagnostics = [...settings.problems, ...problems];
   const disk = await diskUsage(o.stateDir, settings.diskWarnPercent);
   if (disk && disk.usedPercent > disk.threshold)
     diagnostics.push(
@@ -213,20 +220,32 @@ export async function planClean(o: PlanOptions): Promise<CleanPlan> {
   };
 }
 
-async function oldAlerts(stateDir: string, cutoff: number, reason: string): Promise<CleanItem[]> {
+async function oldAlerts(
+  stateDir: string,
+  due: (k: OverridableKind, at: number, pipeline?: string, step?: string) => string | undefined,
+): Promise<CleanItem[]> {
   const text = await readFile(join(stateDir, 'alerts.ndjson'), 'utf8').catch(() => '');
   const out: CleanItem[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
-    let rec: { time?: string; pipeline?: string; alarm?: string };
+    let rec: { time?: string; pipeline?: string; object?: string };
     try {
       rec = JSON.parse(line) as typeof rec;
     } catch {
       return;
     }
     const t = rec.time ? Date.parse(rec.time) : NaN;
-    if (Number.isNaN(t) || t >= cutoff) return;
-    out.push({ kind: 'alert', id: `alerts.ndjson:${i + 1}`, pipeline: rec.pipeline, at: rec.time!, reason });
+    if (Number.isNaN(t)) return;
+    const step = rec.object?.includes('.') ? rec.object.slice(0, rec.object.lastIndexOf('.')) : undefined;
+    const reason = due('alert_logs', t, rec.pipeline, step);
+    if (reason)
+      out.push({
+        kind: 'alert',
+        id: `alerts.ndjson:${i + 1}`,
+        pipeline: rec.pipeline,
+        at: rec.time!,
+        reason,
+      });
   });
   return out;
 }

@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { diag } from '../diagnostics.js';
 import type { JsonSchema } from '../../steps/types.js';
+import { RETENTION_OVERRIDE_SCHEMA } from '../retention/overrides.js';
 import { validateWithSchema } from './validate.js';
 import { isRecord, YamlFile } from './yaml.js';
 
@@ -25,6 +26,7 @@ export const PIPELINE_SCHEMA: JsonSchema = {
     retry_delay: { type: 'string' },
     late_after: { type: 'string' },
     topic_arn: { type: 'string' },
+    retention: RETENTION_OVERRIDE_SCHEMA,
     ec2_resource_config: {
       type: 'object',
       additionalProperties: false,

@@ -131,3 +131,106 @@ describe('etlctl clean', () => {
     expect(after.items.every((i) => i.pipeline === 'broken_p')).toBe(true);
   });
 });
+
+describe('attempt history retention', () => {
+  it('deletes old attempts a retry superseded (listed first by the dry run), keeps each instance’s latest', async () => {
+    const { runClean } = await import('../../src/retention/clean.js');
+    const { loadConfig } = await import('../../src/config/load.js');
+    const { openStateStore } = await import('../../src/local/state/open.js');
+    const dir = tempDir('etlctl-clean-hist-');
+    mkdirSync(join(dir, 'config'));
+    writeFileSync(join(dir, 'config/etlctl.yaml'), 'retention:\n  attempt_history: 1d\n');
+    // Fails on its first attempt, succeeds on the retry: two attempts of one instance.
+    writeFileSync(
+      join(dir, 'retry.yaml'),
+      `name: retry_p
+frequency: one-time
+steps:
+  - step_type: transform
+    name: flaky
+    no_input: true
+    max_retries: 1
+    command: test -f ../tried || { touch ../tried; exit 1; }
+`,
+    );
+    const r = runCli(['pipeline', 'activate', 'retry.yaml', '--retry-delay', '0'], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const stateDir = join(dir, '.etlctl');
+    const config = loadConfig({ configPath: join(dir, 'config/etlctl.yaml'), cwd: dir });
+    const attempts = async () => {
+      const store = await openStateStore({ stateDir });
+      try {
+        const p = (await store.pipelines()).find((x) => x.name === 'retry_p')!;
+        const inst = (await store.instances('retry_p', p.generation)).find((i) => /flaky/.test(i.object_id))!;
+        return (await store.attempts(inst.id)).map((a) => ({ id: a.id, status: a.status }));
+      } finally {
+        await store.close();
+      }
+    };
+    const before = await attempts();
+    expect(before.map((a) => a.status)).toEqual(['FAILED', 'FINISHED']);
+    // Three days later, by the clock of the clean-up.
+    const later = new Date(Date.now() + 3 * 86_400_000);
+    const dry = await runClean({ dryRun: true, config, stateDir, now: later });
+    const listed = dry.report.plan.items.filter((i) => i.kind === 'attempt').map((i) => i.id);
+    expect(listed).toEqual([String(before[0].id)]);
+    const real = await runClean({ dryRun: false, config, stateDir, now: later });
+    expect(real.report.deleted.filter((i) => i.kind === 'attempt').map((i) => i.id)).toEqual(listed);
+    expect(await attempts()).toEqual([before[1]]);
+    const audit = readFileSync(join(stateDir, 'audit.ndjson'), 'utf8');
+    expect(audit).toContain(`"kind":"attempt","id":"${before[0].id}"`);
+  });
+});
+
+describe('retention: in the pipeline file and on a step', () => {
+  it('override the config ages for that pipeline’s and that step’s data; clean deletes what the dry run listed', () => {
+    const dir = tempDir('etlctl-clean-over-');
+    mkdirSync(join(dir, 'config'));
+    writeFileSync(join(dir, 'config/etlctl.yaml'), 'retention:\n  staging_s3: 30d\n  step_logs: 1d\n');
+    writeFileSync(
+      join(dir, 'short.yaml'),
+      `name: short_p
+frequency: one-time
+retention:
+  staging_s3: 1d
+steps:
+  - step_type: transform
+    name: produce
+    no_input: true
+    retention:
+      step_logs: 10d
+    command: printf '1\\ta\\n' > $OUTPUT1_STAGING_DIR/part-00000
+  - step_type: transform
+    name: after
+    command: cp $INPUT1_STAGING_DIR/part-00000 $OUTPUT1_STAGING_DIR/
+`,
+    );
+    writeFileSync(join(dir, 'plain.yaml'), pipeline('plain_p'));
+    expect(runCli(['pipeline', 'validate', 'short.yaml'], { cwd: dir }).code).toBe(0);
+    for (const f of ['short.yaml', 'plain.yaml']) {
+      const r = runCli(['pipeline', 'activate', f], { cwd: dir, env: { CLEAN_IT_PASS: '1' } });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    }
+    const state = join(dir, '.etlctl');
+    const old = new Date(Date.now() - 3 * 86_400_000);
+    for (const f of [...files(join(state, 's3')), ...files(join(state, 'logs'))]) utimesSync(f, old, old);
+    const dry = json(dir, ['clean', '--dry-run']).result.plan.items as (Item & { reason: string })[];
+    const staging = dry.filter((i) => i.kind === 'staging_s3');
+    // Staging data: only short_p's (its own 1d; plain_p keeps the config's 30d).
+    expect(staging.length).toBeGreaterThan(0);
+    expect(staging.every((i) => i.pipeline === 'short_p')).toBe(true);
+    expect(staging[0].reason).toBe('staging_s3 older than 24h00m (pipeline short_p retention)');
+    // Logs: the config's 1d everywhere, except the step that keeps its logs for 10 days.
+    const logs = dry.filter((i) => i.kind === 'step_log').map((i) => i.id);
+    expect(logs.some((l) => l.includes('short_p/') && l.includes('-after.'))).toBe(true);
+    expect(logs.some((l) => l.includes('plain_p/'))).toBe(true);
+    expect(logs.filter((l) => l.includes('-produce.'))).toEqual(
+      logs.filter((l) => l.includes('plain_p/') && l.includes('-produce.')),
+    );
+    expect(logs.some((l) => l.includes('short_p/') && l.includes('-produce.'))).toBe(false);
+    const real = json(dir, ['clean']).result.deleted;
+    expect(real.map((i) => `${i.kind} ${i.id}`).sort()).toEqual(dry.map((i) => `${i.kind} ${i.id}`).sort());
+    const left = files(join(state, 'logs')).filter((f) => f.includes('short_p') && f.includes('-produce.'));
+    expect(left.length).toBeGreaterThan(0);
+  });
+});
