@@ -13,20 +13,10 @@ import { formatMs, hasGnuTime, interleaved } from './lib/measure.mjs';
 import { serversUp } from './lib/data.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ALL = [
-  'startup',
-  'compile',
-  'checker',
-  'checker-scale',
-  'visualize',
-  'copy',
-  'upsert',
-  'catalog',
-  'ui',
-  'pii',
-  'agents',
-];
-const DATA = new Set(['copy', 'upsert', 'pii', 'agents']);
+// The one list of scenarios (the smoke test reads it too).
+const SCENARIOS = JSON.parse(readFileSync(join(repo, 'bench/lib/scenarios.json'), 'utf8'));
+const ALL = SCENARIOS.all;
+const DATA = new Set(SCENARIOS.data);
 
 const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options])
 

@@ -3,26 +3,11 @@
  * of each object's `"id"`. One linear pass per file (issue 12: a per-finding search made
  * `definition validate` quadratic).
  */
+import { lineLocator } from '../spec/line-index.js';
 
 export interface Position {
   line?: number;
   column?: number;
-}
-
-/** Line starts of a text, and the 1-based line/column of an offset (binary search). */
-export function positionIndex(text: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
-  };
 }
 
 /** JSON.parse error → 1-based line/column (Node says "at position N", "line L column C", or neither). */
@@ -30,7 +15,7 @@ export function jsonErrorPosition(text: string, message: string): Position {
   const lc = /line (\d+) column (\d+)/.exec(message);
   if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
   const pos = /position (\d+)/.exec(message);
-  const at = positionIndex(text);
+  const at = lineLocator(text);
   if (pos) return at(Math.min(Number(pos[1]), text.length));
   // "Unexpected end of JSON input": the error is where the text ends.
   if (/end of JSON/i.test(message)) return at(text.length);
@@ -50,7 +35,7 @@ export function objectLineIndex(text: string): (id: string) => Position | undefi
   return (id) => {
     if (!found) {
       found = new Map();
-      const at = positionIndex(text);
+      const at = lineLocator(text);
       const re = /"id"\s*:\s*("(?:[^"\\]|\\.)*")/g;
       for (let m = re.exec(text); m; m = re.exec(text)) {
         let key: string;

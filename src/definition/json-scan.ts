@@ -8,7 +8,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { diag } from '../diagnostics/index.js';
-import { LIMITS, lineLocator } from '../spec/limits.js';
+import { LIMITS } from '../spec/limits.js';
+import { lineLocator } from '../spec/line-index.js';
 import { objectLineIndex } from './json-lines.js';
 
 export interface JsonScan {

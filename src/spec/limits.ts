@@ -8,6 +8,7 @@ import { CST, isAlias, isCollection, isScalar, Lexer, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { diag } from '../diagnostics/index.js';
+import { lineLocator } from './line-index.js';
 
 export const LIMITS = {
   /** Largest pipeline or config YAML file read (bytes of text). */
@@ -28,22 +29,6 @@ export const LIMITS = {
   graphNodes: 2000,
   graphEdges: 4000,
 } as const;
-
-/** 1-based line and column of an offset, with line starts computed once. */
-export function lineLocator(text: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
-  };
-}
 
 const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
 
