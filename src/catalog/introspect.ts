@@ -4,6 +4,7 @@
  * same queries, Redshift's through the Data API) and on MySQL/MariaDB.
  */
 import type { Driver, Row } from '../local/drivers/types.js';
+import { INFORMATIONAL_KEY_COMMENT } from '../local/redshift-keys.js';
 import type { FieldType } from './ddl-types.js';
 import { canonicalType } from './ddl-types.js';
 
@@ -110,7 +111,16 @@ export async function introspectDriver(
     const res = await driver.query(sql, params);
     return res.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toLowerCase(), v])));
   };
-  return driver.kind === 'mysql'
-    ? introspectMysql(query, schema, table)
-    : introspectPostgres(query, schema, table);
+  if (driver.kind === 'mysql') return introspectMysql(query, schema, table);
+  const live = await introspectPostgres(query, schema, table);
+  if (!live.exists || live.primaryKey.length > 0) return live;
+  // A local table made from Redshift DDL keeps its declared key as a commented index.
+  const key = await query(INFORMATIONAL_KEY, [schema ?? 'public', table, INFORMATIONAL_KEY_COMMENT]);
+  return { ...live, primaryKey: key.map((r) => str(r.name)) };
 }
+
+const INFORMATIONAL_KEY = `SELECT a.attname AS name FROM pg_index i
+JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+WHERE i.indrelid = to_regclass(quote_ident($1) || '.' || quote_ident($2))
+  AND obj_description(i.indexrelid, 'pg_class') = $3
+ORDER BY array_position(i.indkey::int2[], a.attnum)`;

@@ -9,6 +9,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Definition, PipelineObject } from '../definition/model.js';
 import { EtlError, ExitCode, diag } from '../diagnostics.js';
+import { formatDuration } from '../duration.js';
 import { runActivity } from './activities/index.js';
 import type { CommitIdentity } from './commits.js';
 import { CommitLedger } from './commits.js';
@@ -26,6 +27,7 @@ import type { RunInstance } from './instance.js';
 import { info, timesOf } from './instance.js';
 import type { EvalTarget } from './objects.js';
 import { ObjectGraph, evaluateObject } from './objects.js';
+import { DEFAULT_RETRY_DELAY_MS } from './plan.js';
 import { checkPrecondition } from './preconditions.js';
 import type { LocalS3 } from './s3.js';
 import { createLocalS3 } from './s3.js';
@@ -35,8 +37,6 @@ import type { ShellCompat } from './shell-compat.js';
 import { chooseShell, writeCompatShims } from './shell-compat.js';
 import type { S3Endpoint } from './s3-endpoint.js';
 import { startS3Endpoint } from './s3-endpoint.js';
-
-const PRECONDITION_POLL_MS = 2000;
 
 export type StopReason = 'stop' | 'timeout' | 'late' | 'upstream';
 
@@ -61,6 +61,8 @@ export interface AttemptSettings {
   configPath?: string;
   worker: WorkerRef;
   reporter: Reporter;
+  /** `--retry-delay`: replaces every retryDelay, the preconditions' re-check interval too. */
+  retryDelayMs?: number;
 }
 
 /** What every attempt of a run shares. */
@@ -170,16 +172,19 @@ export async function runAttempt(env: AttemptEnv, l: RunInstance, run: AttemptRu
   const { graph } = env;
   const controller = l.controller!;
   const timeoutMs = graph.durationMs(l.obj, 'attemptTimeout');
-  const timer =
-    timeoutMs === undefined
-      ? undefined
-      : setTimeout(
-          () =>
-            controller.abort(
-              new AbortReason('timeout', `attempt timed out after ${graph.str(l.obj, 'attemptTimeout')}`),
-            ),
-          timeoutMs,
-        );
+  // attemptTimeout bounds the work, counted once the preconditions hold (until then the instance
+  // waits on its dependencies, as in Data Pipeline, where only lateAfterTimeout counts).
+  let timer: NodeJS.Timeout | undefined;
+  const startTimeout = (): void => {
+    if (timeoutMs === undefined) return;
+    timer = setTimeout(
+      () =>
+        controller.abort(
+          new AbortReason('timeout', `attempt timed out after ${graph.str(l.obj, 'attemptTimeout')}`),
+        ),
+      timeoutMs,
+    );
+  };
   const log = createWriteStream(run.logPath, { flags: 'a' });
   const lease = env.pool.lease();
   const raised: RaisedAlert[] = [];
@@ -215,6 +220,7 @@ export async function runAttempt(env: AttemptEnv, l: RunInstance, run: AttemptRu
       await lease.exclusive();
     }
     await Promise.race([checkPreconditions(env, l, ctx, target), aborted]);
+    startTimeout();
     work = runActivity(l.type, ctx);
     const result = await Promise.race([work, aborted]);
     return { status: 'FINISHED', rows: result.rowsMoved ?? l.rows, raised, translations };
@@ -391,7 +397,12 @@ export function attemptContext(
   };
 }
 
-/** The activity's and its input nodes' preconditions, each polled until it holds or times out. */
+/**
+ * The activity's and its input nodes' preconditions. As in Data Pipeline, one that does not hold
+ * is checked again, `retryDelay` apart (the precondition's own, else the engine's default;
+ * `--retry-delay` replaces it), until it holds or its `preconditionTimeout` has passed since the
+ * first check; without a preconditionTimeout it is checked until it holds.
+ */
 async function checkPreconditions(
   env: AttemptEnv,
   l: RunInstance,
@@ -406,22 +417,66 @@ async function checkPreconditions(
   for (const [node, nodeTarget] of guarded) {
     for (const pre of graph.refs(graph.get(node.id) ?? node, 'precondition')) {
       const evalPre = evaluateObject(graph, { obj: pre, times: target.times, node: nodeTarget }, pipeline);
-      const deadline = Date.now() + (graph.durationMs(pre, 'preconditionTimeout') ?? 0);
-      for (;;) {
-        const why = await checkPrecondition(evalPre, node, { ...ctx, object: evalPre });
-        if (why === undefined) break;
-        if (Date.now() >= deadline || ctx.signal.aborted) {
-          throw new EtlError(
-            diag('ETL7550', `precondition '${pre.id}' not met: ${why}`, { objectId: pre.id }),
-          );
-        }
-        ctx.log(`[etlctl] precondition '${pre.id}' not met yet (${why}); checking again`);
-        await new Promise((r) =>
-          setTimeout(r, Math.min(PRECONDITION_POLL_MS, Math.max(0, deadline - Date.now()))),
-        );
-      }
+      await waitForPrecondition(env, l, pre, { ...ctx, object: evalPre }, node);
     }
   }
+}
+
+async function waitForPrecondition(
+  env: AttemptEnv,
+  l: RunInstance,
+  pre: PipelineObject,
+  ctx: ShellContext,
+  node: PipelineObject,
+): Promise<void> {
+  const { graph } = env;
+  const timeoutMs = graph.durationMs(pre, 'preconditionTimeout');
+  const interval = env.retryDelayMs ?? graph.durationMs(pre, 'retryDelay') ?? DEFAULT_RETRY_DELAY_MS;
+  const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
+  // The last check is the one at the deadline, however the timers fall.
+  let last = false;
+  for (let checks = 1; ; checks++) {
+    const why = await checkPrecondition(ctx.object, node, ctx);
+    if (why === undefined) {
+      if (checks > 1) ctx.log(`[etlctl] precondition '${pre.id}' holds (check ${checks})`);
+      return;
+    }
+    if (last || Date.now() >= deadline || ctx.signal.aborted) {
+      const within =
+        timeoutMs === undefined
+          ? ''
+          : ` within its preconditionTimeout ${graph.str(pre, 'preconditionTimeout')}`;
+      throw new EtlError(
+        diag('ETL7550', `precondition '${pre.id}' not met: ${why} (checked ${checks} times${within})`, {
+          objectId: pre.id,
+        }),
+      );
+    }
+    const wait = Math.min(interval, Math.max(0, deadline - Date.now()));
+    last = wait < interval;
+    const until =
+      timeoutMs === undefined
+        ? 'until it holds (no preconditionTimeout)'
+        : `until ${graph.str(pre, 'preconditionTimeout')} have passed`;
+    const line = `precondition '${pre.id}' of '${l.obj.id}' not met yet (${why}); checking again in ${formatDuration(Math.round(wait))}, ${until}`;
+    ctx.log(`[etlctl] ${line}`);
+    if (checks === 1) env.reporter.event({ kind: 'note', message: line });
+    await sleep(wait, ctx.signal);
+  }
+}
+
+/** Resolves after `ms`, or at once when the attempt is stopped. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 export interface RetryPolicy {

@@ -1,7 +1,8 @@
 /**
  * Preconditions (reference §3.3): S3KeyExists, S3PrefixNotEmpty, ShellCommandPrecondition and
  * Exists, checked before an activity runs (its own and those of its input data nodes). A check
- * that fails is repeated until `preconditionTimeout`, else it fails the attempt.
+ * that fails is repeated `retryDelay` apart until `preconditionTimeout`, or until it holds when
+ * there is none (attempt.ts `waitForPrecondition`).
  */
 import type { PipelineObject } from '../definition/model.js';
 import { stringField } from '../definition/model.js';

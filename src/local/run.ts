@@ -366,6 +366,7 @@ async function execute(c: RunContext, p: Prepared): Promise<RunSummary> {
       // Streaming between steps needs both in one process; agents may be on different machines.
       overlap: opts.shared ? false : opts.overlap,
       s3: opts.s3,
+      retryDelayMs: opts.retryDelayMs,
     });
     const queue = new ReadyQueue(
       c.graph,

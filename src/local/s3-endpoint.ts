@@ -6,16 +6,20 @@
  * loopback, for this run's steps).
  *
  * The subset: ListBuckets, Head/Create/DeleteBucket, ListObjects (v1 and v2, prefix, delimiter,
- * paging), Get/Head/Put/Delete/CopyObject and DeleteObjects. Bodies are held in memory: the AWS
- * CLI is configured (shell-compat.ts) never to use multipart uploads, and local files are small.
+ * paging), Get/Head/Put/Delete/CopyObject and DeleteObjects. Uploads stream to a temporary file
+ * beside the target (renamed into place when complete), downloads stream from the file, so a large
+ * `aws s3 cp` does not grow memory; the AWS CLI is configured (shell-compat.ts) never to use
+ * multipart uploads.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, sep } from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export interface S3Endpoint {
   url: string;
@@ -49,29 +53,67 @@ function pathOf(root: string, bucket: string, key = ''): string {
   return join(root, ...parts);
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const body = Buffer.concat(chunks);
-  const streaming =
+/** The request declares an aws-chunked body (the CLI's streaming signature or trailing checksum). */
+function isChunked(req: IncomingMessage): boolean {
+  return (
     /aws-chunked/i.test(String(req.headers['content-encoding'] ?? '')) ||
-    String(req.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
-  return streaming ? decodeChunked(body) : body;
+    String(req.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-')
+  );
 }
 
-/** aws-chunked: `<hex size>[;ext]\r\n<data>\r\n` … `0\r\n` then trailers. */
-function decodeChunked(body: Buffer): Buffer {
-  const out: Buffer[] = [];
-  let at = 0;
-  for (;;) {
-    const eol = body.indexOf('\r\n', at);
-    if (eol < 0) break;
-    const size = parseInt(body.subarray(at, eol).toString('latin1').split(';')[0], 16);
-    if (!Number.isFinite(size) || size === 0) break;
-    out.push(body.subarray(eol + 2, eol + 2 + size));
-    at = eol + 2 + size + 2;
+/** A small request body (DeleteObjects XML), whole. */
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const source = isChunked(req) ? req.pipe(new AwsChunkedDecoder()) : req;
+  for await (const c of source) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * aws-chunked, decoded as it streams: `<hex size>[;ext]\r\n<data>\r\n` … `0[;ext]\r\n`, then
+ * trailers (ignored). Only a chunk header is ever buffered.
+ */
+export class AwsChunkedDecoder extends Transform {
+  private header = Buffer.alloc(0);
+  /** Data bytes left in the current chunk; -1 while reading a header. */
+  private left = -1;
+  /** CRLF bytes to skip after a chunk's data. */
+  private skip = 0;
+  private done = false;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    let at = 0;
+    while (at < chunk.length && !this.done) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length - at);
+        this.skip -= n;
+        at += n;
+      } else if (this.left > 0) {
+        const n = Math.min(this.left, chunk.length - at);
+        this.push(chunk.subarray(at, at + n));
+        this.left -= n;
+        at += n;
+        if (this.left === 0) {
+          this.left = -1;
+          this.skip = 2;
+        }
+      } else {
+        const eol = chunk.indexOf(0x0a, at);
+        const end = eol < 0 ? chunk.length : eol + 1;
+        this.header = Buffer.concat([this.header, chunk.subarray(at, end)]);
+        at = end;
+        if (this.header.length > 4096)
+          return cb(new S3Failure(400, 'IncompleteBody', 'bad aws-chunked header'));
+        if (eol < 0) continue;
+        const size = parseInt(this.header.toString('latin1').split(';')[0].trim(), 16);
+        this.header = Buffer.alloc(0);
+        if (!Number.isFinite(size)) return cb(new S3Failure(400, 'IncompleteBody', 'bad aws-chunked header'));
+        if (size === 0) this.done = true;
+        else this.left = size;
+      }
+    }
+    cb();
   }
-  return Buffer.concat(out);
 }
 
 async function isFile(p: string): Promise<boolean> {
@@ -187,7 +229,13 @@ async function putObject(
     );
     return;
   }
-  await writeFile(tmp, await readBody(req));
+  try {
+    if (isChunked(req)) await pipeline(req, new AwsChunkedDecoder(), createWriteStream(tmp));
+    else await pipeline(req, createWriteStream(tmp));
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
   await rename(tmp, target);
   const s = await stat(target);
   send(res, 200, undefined, { ETag: etagOf(s.size, s.mtimeMs) });

@@ -10,6 +10,7 @@
  * different data.
  */
 import { diag, EtlError } from '../diagnostics.js';
+import { informationalConstraints } from './redshift-keys.js';
 
 export type TargetKind = 'postgres' | 'pglite' | 'mysql';
 
@@ -859,8 +860,17 @@ class StatementTranslator {
       (w0 === 'CREATE' || w0 === 'ALTER') &&
       sig.slice(1, 5).some((t) => upper(t) === 'TABLE') &&
       !sig.slice(1, 3).some((t) => ['VIEW', 'FUNCTION', 'PROCEDURE', 'INDEX'].includes(upper(t)));
-    const sql = this.render(tokens, 0, tokens.length);
-    return { kind: 'sql', sql, line, original };
+    // PRIMARY KEY/UNIQUE/FOREIGN KEY are informational on Redshift: not enforced locally either.
+    const keys = this.inCreateTable && !this.mysql ? informationalConstraints(tokens) : undefined;
+    if (keys) {
+      for (const n of keys.notes) this.note(n.line, n.text);
+      if (keys.dropStatement) {
+        return keys.after.length ? { kind: 'sql', sql: keys.after.join(';\n'), line, original } : null;
+      }
+    }
+    const body = keys?.tokens ?? tokens;
+    const sql = this.render(body, 0, body.length);
+    return { kind: 'sql', sql: keys?.after.length ? [sql, ...keys.after].join(';\n') : sql, line, original };
   }
 
   /** Redshift COPY t [(cols)] FROM 's3://…' options → engine copy; any other COPY stays SQL. */

@@ -5,12 +5,10 @@
  * retry/onFail rules follow. Checked on the real servers: the statement is gone from
  * pg_stat_activity / information_schema.PROCESSLIST, the shell's children are gone by pid.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FileObjectJson } from '../../src/definition/json.js';
-import { openDriver } from '../../src/local/drivers/index.js';
 import type { Driver } from '../../src/local/drivers/types.js';
 import type { EngineEvent } from '../../src/local/engine.js';
 import { runDefinition } from '../../src/local/engine.js';
@@ -18,17 +16,9 @@ import { openStateStore } from '../../src/local/state/open.js';
 import { MY_URL, PG_URL } from '../db.js';
 import { BIN } from '../helpers.js';
 import { definition, onDemandDefault, shell, tempDir } from './helpers.js';
+import { definitionProject, startCli, useServers } from './servers.js';
 
-let pg: Driver;
-let my: Driver;
-beforeAll(async () => {
-  pg = await openDriver(PG_URL);
-  my = await openDriver(MY_URL);
-});
-afterAll(async () => {
-  await pg.close();
-  await my.close();
-});
+const servers = useServers();
 
 const config = {
   databases: {
@@ -40,13 +30,13 @@ const config = {
 /** Statements still running on the server whose text contains `marker` (other than this check). */
 async function running(kind: 'pg' | 'my', marker: string): Promise<number> {
   if (kind === 'pg') {
-    const r = await pg.query(
+    const r = await servers.pg.query(
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`,
       [`%${marker}%`],
     );
     return Number(r.rows[0].n);
   }
-  const r = await my.query(
+  const r = await servers.my.query(
     `SELECT count(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND ID <> CONNECTION_ID()`,
     [`%${marker}%`],
   );
@@ -235,26 +225,14 @@ describe('Ctrl-C cancels the running statement', () => {
     '%s: one message, INTERRUPTED, exit 130, and the statement is gone from the server',
     async (db, sleep20) => {
       const tag = `etl_ctrlc_${db}_${Date.now()}`;
-      const dir = tempDir();
       const objects = [onDemandDefault(), ...sqlStep(db, sleep20(tag), { attemptTimeout: '1 hours' })];
-      writeFileSync(join(dir, 'p.json'), JSON.stringify({ objects }));
-      writeFileSync(
-        join(dir, 'etlctl.yaml'),
-        `target: local\ndatabases:\n  ${db}:\n    engine: ${db === 'pg' ? 'postgres' : 'mysql'}\n    database: x\n    user: root\n    url: ${db === 'pg' ? PG_URL : MY_URL}\n`,
-      );
-      const child = spawn(process.execPath, [BIN, 'definition', 'run', 'p.json', '-c', 'etlctl.yaml'], {
-        cwd: dir,
-        env: { ...process.env, ETLCTL_CONFIG: '' },
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      const dir = definitionProject(objects, { [db]: db === 'pg' ? PG_URL : MY_URL });
+      const { child, done } = startCli(BIN, dir, ['definition', 'run', 'p.json', '-c', 'etlctl.yaml']);
       expect(await eventually(async () => (await running(db, tag)) === 1, 20_000)).toBe(true);
       const t0 = Date.now();
       child.kill('SIGINT');
-      expect(await exited).toBe(130);
+      const { code, out, err } = await done;
+      expect(code).toBe(130);
       expect(Date.now() - t0).toBeLessThan(5000);
       expect(err.match(/Stopping/g)).toHaveLength(1);
       expect(out).toMatch(/Slow INTERRUPTED/);

@@ -5,44 +5,34 @@
  * extract → load path and with overlap off. Nothing hangs, nothing crashes with an unhandled
  * 'error' event, the target keeps what it had, and the state store says FAILED.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FileObjectJson } from '../../src/definition/json.js';
-import { openDriver } from '../../src/local/drivers/index.js';
-import type { Driver } from '../../src/local/drivers/types.js';
 import { runDefinition } from '../../src/local/engine.js';
 import type { RunSummary } from '../../src/local/engine.js';
 import { openStateStore } from '../../src/local/state/open.js';
 import { MY_URL, PG_URL } from '../db.js';
 import { BIN } from '../helpers.js';
 import { definition, tempDir } from './helpers.js';
+import { definitionProject, startCli, useServers } from './servers.js';
 
 const TARGET = 'hardening_fail_target';
 const ROWS = 200_000;
 
-let pg: Driver;
-let my: Driver;
-beforeAll(async () => {
-  pg = await openDriver(PG_URL);
-  my = await openDriver(MY_URL);
-});
-afterAll(async () => {
+const servers = useServers(async ({ pg, my }) => {
   await pg.exec(`DROP TABLE IF EXISTS ${TARGET}`);
   await my.exec(`DROP TABLE IF EXISTS ${TARGET}`);
-  await pg.close();
-  await my.close();
 });
 
 async function resetTarget(): Promise<void> {
-  await pg.exec(`DROP TABLE IF EXISTS ${TARGET}`);
-  await pg.exec(`CREATE TABLE ${TARGET} (id bigint PRIMARY KEY, label text)`);
-  await pg.exec(`INSERT INTO ${TARGET} VALUES (-1, 'old'), (-2, 'old')`);
+  await servers.pg.exec(`DROP TABLE IF EXISTS ${TARGET}`);
+  await servers.pg.exec(`CREATE TABLE ${TARGET} (id bigint PRIMARY KEY, label text)`);
+  await servers.pg.exec(`INSERT INTO ${TARGET} VALUES (-1, 'old'), (-2, 'old')`);
 }
 
 async function targetCount(): Promise<number> {
-  return Number((await pg.query(`SELECT count(*)::int AS n FROM ${TARGET}`)).rows[0].n);
+  return Number((await servers.pg.query(`SELECT count(*)::int AS n FROM ${TARGET}`)).rows[0].n);
 }
 
 /** Source on MariaDB or PostgreSQL; `slow` makes the extract take a few seconds. */
@@ -165,13 +155,13 @@ async function killWhenRunning(
 }
 
 const mysqlExtract = async (): Promise<number | undefined> => {
-  const r = await my.query(
+  const r = await servers.my.query(
     `SELECT ID AS id FROM information_schema.PROCESSLIST WHERE INFO LIKE '%seq_1_to_${ROWS}%' AND ID <> CONNECTION_ID()`,
   );
   return r.rows.length ? Number(r.rows[0].id) : undefined;
 };
 const pgExtract = async (): Promise<number | undefined> => {
-  const r = await pg.query(
+  const r = await servers.pg.query(
     `SELECT pid FROM pg_stat_activity WHERE query LIKE '%generate_series(1, ${ROWS})%' AND pid <> pg_backend_pid()`,
   );
   return r.rows.length ? Number(r.rows[0].pid) : undefined;
@@ -182,7 +172,7 @@ describe.each([true, false])('local engine failure paths (overlap %s)', (overlap
     await resetTarget();
     const name = `kill-my-${overlap}`;
     const running = run(name, MY_URL, QUERIES.mysql.slow, overlap);
-    await killWhenRunning(mysqlExtract, (id) => my.exec(`KILL ${id}`));
+    await killWhenRunning(mysqlExtract, (id) => servers.my.exec(`KILL ${id}`));
     const [summary, stateDir] = await running;
     expect(summary.exitCode).toBe(3);
     expect(summary.instances[0]).toMatchObject({ objectId: 'Extract', status: 'FAILED' });
@@ -196,7 +186,7 @@ describe.each([true, false])('local engine failure paths (overlap %s)', (overlap
     await resetTarget();
     const name = `kill-pg-${overlap}`;
     const running = run(name, PG_URL, QUERIES.postgres.slow, overlap);
-    await killWhenRunning(pgExtract, (id) => pg.exec(`SELECT pg_terminate_backend(${id})`));
+    await killWhenRunning(pgExtract, (id) => servers.pg.exec(`SELECT pg_terminate_backend(${id})`));
     const [summary, stateDir] = await running;
     expect(summary.exitCode).toBe(3);
     expect(summary.instances[0]).toMatchObject({ objectId: 'Extract', status: 'FAILED' });
@@ -211,13 +201,17 @@ describe.each([true, false])('local engine failure paths (overlap %s)', (overlap
     const name = `kill-load-${overlap}`;
     const running = run(name, MY_URL, QUERIES.mysql.slow, overlap);
     const loadPid = async (): Promise<number | undefined> => {
-      const r = await pg.query(
+      const r = await servers.pg.query(
         `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY %FROM STDIN%' AND pid <> pg_backend_pid()`,
       );
       return r.rows.length ? Number(r.rows[0].pid) : undefined;
     };
     // Without overlap the load reads S3 at full speed: end it as soon as its COPY is seen.
-    await killWhenRunning(loadPid, (id) => pg.exec(`SELECT pg_terminate_backend(${id})`), overlap ? 300 : 0);
+    await killWhenRunning(
+      loadPid,
+      (id) => servers.pg.exec(`SELECT pg_terminate_backend(${id})`),
+      overlap ? 300 : 0,
+    );
     const [summary, stateDir] = await running;
     expect(summary.exitCode).toBe(3);
     expect(summary.instances.map((i) => [i.objectId, i.status])).toEqual([
@@ -230,18 +224,18 @@ describe.each([true, false])('local engine failure paths (overlap %s)', (overlap
   });
 
   it('MariaDB target killed mid-load: the load FAILED with ETL7400, exit 3, target untouched', async () => {
-    await my.exec(`DROP TABLE IF EXISTS ${TARGET}`);
-    await my.exec(`CREATE TABLE ${TARGET} (id bigint PRIMARY KEY, label text)`);
-    await my.exec(`INSERT INTO ${TARGET} VALUES (-1, 'old'), (-2, 'old')`);
+    await servers.my.exec(`DROP TABLE IF EXISTS ${TARGET}`);
+    await servers.my.exec(`CREATE TABLE ${TARGET} (id bigint PRIMARY KEY, label text)`);
+    await servers.my.exec(`INSERT INTO ${TARGET} VALUES (-1, 'old'), (-2, 'old')`);
     const name = `kill-myload-${overlap}`;
     const running = run(name, PG_URL, QUERIES.postgres.slow, overlap, MY_URL);
     const loadId = async (): Promise<number | undefined> => {
-      const r = await my.query(
+      const r = await servers.my.query(
         `SELECT ID AS id FROM information_schema.PROCESSLIST WHERE INFO LIKE 'LOAD DATA LOCAL INFILE%' AND ID <> CONNECTION_ID()`,
       );
       return r.rows.length ? Number(r.rows[0].id) : undefined;
     };
-    await killWhenRunning(loadId, (id) => my.exec(`KILL ${id}`), overlap ? 300 : 0);
+    await killWhenRunning(loadId, (id) => servers.my.exec(`KILL ${id}`), overlap ? 300 : 0);
     const [summary, stateDir] = await running;
     expect(summary.exitCode).toBe(3);
     expect(summary.instances.map((i) => [i.objectId, i.status])).toEqual([
@@ -249,7 +243,7 @@ describe.each([true, false])('local engine failure paths (overlap %s)', (overlap
       ['Load', 'FAILED'],
     ]);
     expect(summary.instances[1].error).toMatch(/^ETL7400: MySQL: the connection was lost/);
-    const n = await my.query(`SELECT count(*) AS n FROM ${TARGET}`);
+    const n = await servers.my.query(`SELECT count(*) AS n FROM ${TARGET}`);
     expect(Number(n.rows[0].n)).toBe(2);
     expect((await storedStatuses(stateDir, name)).join()).not.toMatch(/RUNNING/);
   });
@@ -283,24 +277,7 @@ describe.each([true, false])('local engine failure paths (overlap %s)', (overlap
   });
 });
 
-/** The built CLI, run as a user would; resolves with its exit code and output. */
-function cli(
-  dir: string,
-  args: string[],
-): { done: Promise<{ code: number | null; out: string; err: string }> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    env: { ...process.env, ETLCTL_CONFIG: '' },
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { done: new Promise((r) => child.on('close', (code) => r({ code, out, err }))) };
-}
-
 function cliProject(name: string, srcUrl: string, query: string, overlap: boolean): string {
-  const dir = tempDir();
   const objs = objects(name, query);
   objs.push({
     id: 'Alarm',
@@ -311,14 +288,7 @@ function cliProject(name: string, srcUrl: string, query: string, overlap: boolea
     message: 'failed #{node.name}',
   });
   (objs.find((o) => o.id === 'Extract') as Record<string, unknown>).onFail = { ref: 'Alarm' };
-  writeFileSync(join(dir, 'p.json'), JSON.stringify({ objects: objs }));
-  writeFileSync(
-    join(dir, 'etlctl.yaml'),
-    `target: local\nlocal:\n  overlap_steps: ${overlap}\ndatabases:\n` +
-      `  src:\n    engine: ${srcUrl.startsWith('mysql') ? 'mysql' : 'postgres'}\n    database: x\n    user: root\n    url: ${srcUrl}\n` +
-      `  warehouse:\n    engine: postgres\n    database: x\n    user: postgres\n    url: ${PG_URL}\n`,
-  );
-  return dir;
+  return definitionProject(objs, { src: srcUrl, warehouse: PG_URL }, { overlap_steps: overlap });
 }
 
 function alerts(dir: string): string {
@@ -331,7 +301,7 @@ describe('the CLI on a failing extract (definition run)', () => {
     'unreachable source, overlap %s: ETL7001, the onFail alert, exit 3, no crash',
     async (overlap) => {
       const dir = cliProject(`cli-down-${overlap}`, 'mysql://root@127.0.0.1:1/x', QUERIES.mysql.ok, overlap);
-      const r = await cli(dir, ['definition', 'run', 'p.json', '-c', 'etlctl.yaml']).done;
+      const r = await startCli(BIN, dir, ['definition', 'run', 'p.json', '-c', 'etlctl.yaml']).done;
       expect(r.code, r.out + r.err).toBe(3);
       expect(r.out).toMatch(/ETL7001: cannot connect/);
       expect(r.out).toMatch(/Done\./);
@@ -342,7 +312,7 @@ describe('the CLI on a failing extract (definition run)', () => {
 
   it('a bad query on the overlapped path: ETL7002, exit 1, no crash', async () => {
     const dir = cliProject('cli-bad', MY_URL, QUERIES.mysql.bad, true);
-    const r = await cli(dir, ['definition', 'run', 'p.json', '-c', 'etlctl.yaml']).done;
+    const r = await startCli(BIN, dir, ['definition', 'run', 'p.json', '-c', 'etlctl.yaml']).done;
     expect(r.code, r.out + r.err).toBe(1);
     expect(r.out).toMatch(/ETL7002: MySQL/);
     expect(r.err).not.toMatch(/Unhandled|ETL9000/);
@@ -354,8 +324,8 @@ describe('the CLI on a failing extract (definition run)', () => {
     async (overlap) => {
       await resetTarget();
       const dir = cliProject(`cli-kill-${overlap}`, MY_URL, QUERIES.mysql.slow, overlap);
-      const running = cli(dir, ['definition', 'run', 'p.json', '-c', 'etlctl.yaml']);
-      await killWhenRunning(mysqlExtract, (id) => my.exec(`KILL ${id}`));
+      const running = startCli(BIN, dir, ['definition', 'run', 'p.json', '-c', 'etlctl.yaml']);
+      await killWhenRunning(mysqlExtract, (id) => servers.my.exec(`KILL ${id}`));
       const r = await running.done;
       expect(r.code, r.out + r.err).toBe(3);
       expect(r.out).toMatch(/ETL7400: MySQL: the connection was lost/);

@@ -22,6 +22,7 @@ import type { ActivityContext } from './types.js';
 import type { LoadOptions } from './copy-options.js';
 import { isEngineDialect } from './copy-options.js';
 import { faultPoint } from '../faults.js';
+import { INFORMATIONAL_KEY_COMMENT } from '../redshift-keys.js';
 
 export function fieldError(obj: PipelineObject, message: string, field?: string, hint?: string): EtlError {
   return new EtlError(diag('ETL7200', message, { objectId: obj.id, field, hint }));
@@ -361,6 +362,11 @@ export interface TableInfo {
   exists: boolean;
   columns: ColumnInfo[];
   primaryKey: string[];
+  /**
+   * The primary key is a declared Redshift key kept as a commented index (../redshift-keys.ts),
+   * not a constraint: rows with the same key may exist, as on Redshift.
+   */
+  informationalKey?: boolean;
 }
 
 export function splitQualified(name: string): { schema?: string; table: string } {
@@ -402,11 +408,16 @@ export async function tableInfo(driver: Driver, table: string): Promise<TableInf
      FROM pg_attribute a WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
     [oid],
   );
+  // The primary key constraint, else a Redshift key kept as an index with etlctl's comment.
   const pk = await driver.query(
-    `SELECT a.attname AS name FROM pg_index i
-     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-     WHERE i.indrelid = $1 AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)`,
-    [oid],
+    `WITH k AS (
+       SELECT i.indkey, i.indisprimary FROM pg_index i
+       WHERE i.indrelid = $1 AND (i.indisprimary OR obj_description(i.indexrelid, 'pg_class') = $2)
+       ORDER BY i.indisprimary DESC LIMIT 1)
+     SELECT a.attname AS name, k.indisprimary AS enforced FROM k
+     JOIN pg_attribute a ON a.attrelid = $1 AND a.attnum = ANY(k.indkey)
+     ORDER BY array_position(k.indkey::int2[], a.attnum)`,
+    [oid, INFORMATIONAL_KEY_COMMENT],
   );
   return {
     exists: true,
@@ -416,5 +427,6 @@ export async function tableInfo(driver: Driver, table: string): Promise<TableInf
       generated: r.generated === true,
     })),
     primaryKey: pk.rows.map((r) => String(r.name)),
+    ...(pk.rows.length && pk.rows[0].enforced !== true ? { informationalKey: true } : {}),
   };
 }

@@ -178,6 +178,14 @@ export async function atomicLoad(req: LoadRequest): Promise<number> {
         await tx.exec(insertNew);
         break;
       case 'OVERWRITE_EXISTING': {
+        if (!mysql && !enforcedKey(info, keys)) {
+          // The key is informational (a Redshift declared key) or not the table's primary key:
+          // several rows may share it, so do what Redshift's merge does — the rows with a loaded
+          // key go, the loaded rows come in.
+          await tx.exec(`DELETE FROM ${target} AS t USING ${from} WHERE ${keyMatch}`);
+          await tx.exec(`INSERT INTO ${target} (${colList}) SELECT ${selectList} FROM ${from}`);
+          break;
+        }
         const rest = columns.filter((c) => !keys.includes(c));
         if (rest.length) {
           if (mysql) {
@@ -205,6 +213,12 @@ export async function atomicLoad(req: LoadRequest): Promise<number> {
     await req.mark?.(tx, rows);
     return rows;
   });
+}
+
+/** The merge key is the table's enforced primary key: at most one row per key. */
+function enforcedKey(info: TableInfo, keys: readonly string[]): boolean {
+  if (info.informationalKey || info.primaryKey.length !== keys.length) return false;
+  return keys.every((k) => info.primaryKey.includes(k));
 }
 
 /**
