@@ -92,10 +92,70 @@ export async function seed(repo, stateDir, pipelines, days) {
   return n;
 }
 
-async function startUi(etlctl, cwd, stateDir) {
+/**
+ * The same store on PostgreSQL (BENCH_PG_URL set): schema `bench_ui`, made by the built etlctl's
+ * migrations, filled by generate_series with the rows seed() inserts into SQLite.
+ */
+export async function seedPg(repo, url, pipelines, days) {
+  const { PgStateStore } = await import(join(repo, 'dist/src/local/state/postgres.js'));
+  const admin = await PgStateStore.open(url);
+  await admin.pool.query('DROP SCHEMA IF EXISTS bench_ui CASCADE');
+  await admin.close();
+  const store = await PgStateStore.open(`${url}?schema=bench_ui`);
+  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+  const first = new Date(today - (days - 1) * DAY).toISOString();
+  const client = await store.pool.connect();
+  try {
+    await client.query('SET search_path TO bench_ui');
+    await client.query(
+      `INSERT INTO pipelines (name, active, version, generation, mode, first_activation, updated_at)
+       SELECT 'pipeline_' || lpad(p::text, 3, '0'), 1, 1, 1, 'local', $1, $1 FROM generate_series(0, $2 - 1) p`,
+      [first, pipelines],
+    );
+    await client.query(
+      `INSERT INTO definitions (pipeline, version, sha256, json, created_at) SELECT name, 1, 'x', $1, $2 FROM pipelines`,
+      [definition(first.slice(0, 19)), first],
+    );
+    // One run per pipeline × day, ids 1… in (pipeline, day) order; then 5 instances each.
+    await client.query(
+      `INSERT INTO runs (id, pipeline, version, kind, pid, started_at, ended_at, status, ok, failed)
+       SELECT p * $2 + d + 1, 'pipeline_' || lpad(p::text, 3, '0'), 1, 'agent', 1,
+         to_char(($1::timestamptz + (d || ' days')::interval + interval '2 hours') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+         to_char(($1::timestamptz + (d + 1 || ' days')::interval + interval '2 hours') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+         CASE WHEN (p * 31 + d * 7) % 100 = 0 THEN 'FAILED' ELSE 'FINISHED' END, 5,
+         CASE WHEN (p * 31 + d * 7) % 100 = 0 THEN 1 ELSE 0 END
+       FROM generate_series(0, $3 - 1) p, generate_series(0, $2 - 1) d`,
+      [first, days, pipelines],
+    );
+    await client.query(
+      `INSERT INTO instances (pipeline, generation, object_id, object_type, scheduled_start, scheduled_end, status, run_id, attempts, rows, error, started_at, ended_at)
+       SELECT r.pipeline, 1, 'step' || k, 'ShellCommandActivity', r.started_at, r.ended_at,
+         CASE WHEN r.status = 'FINISHED' OR k < 2 THEN 'FINISHED' WHEN k = 2 THEN 'FAILED' ELSE 'CASCADE_FAILED' END,
+         r.id, 1, 1000, CASE WHEN r.status = 'FINISHED' OR k < 2 THEN NULL ELSE 'exit 1' END, r.started_at, r.ended_at
+       FROM runs r, generate_series(0, 4) k ORDER BY r.id, k`,
+    );
+    await client.query(
+      `INSERT INTO attempts (instance_id, run_id, number, started_at, ended_at, status, rows)
+       SELECT id, run_id, 1, started_at, ended_at, status, 1000 FROM instances`,
+    );
+    await client.query(`SELECT setval(pg_get_serial_sequence('runs', 'id'), (SELECT MAX(id) FROM runs))`);
+    await client.query('ANALYZE');
+    return Number((await client.query('SELECT COUNT(*)::int AS n FROM instances')).rows[0].n);
+  } finally {
+    client.release();
+    await store.close();
+  }
+}
+
+async function startUi(etlctl, cwd, stateDir, stateUrl) {
   const child = spawn(process.execPath, [etlctl, 'ui', '--port', '0'], {
     cwd,
-    env: { ...process.env, ETLCTL_CONFIG: '', ETLCTL_STATE_DIR_OVERRIDE: stateDir },
+    env: {
+      ...process.env,
+      ETLCTL_CONFIG: '',
+      ETLCTL_STATE_DIR_OVERRIDE: stateDir,
+      ...(stateUrl ? { ETLCTL_LOCAL__STATE_URL: stateUrl } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise((ok, fail) => {
@@ -203,6 +263,23 @@ export async function run(ctx) {
     await Promise.all([bigUi.stop(), smallUi.stop()]);
   }
   const [page, pageSmall] = pages ?? [];
+  let pgT;
+  let pgRows = 0;
+  if (process.env.BENCH_PG_URL) {
+    // The same grid from the PostgreSQL state store (gridCounts over its instances_grid index).
+    pgRows = await seedPg(repo, process.env.BENCH_PG_URL, pipelines, days);
+    const pgUi = await startUi(
+      etlctl,
+      join(work, 'ui-big'),
+      big,
+      `${process.env.BENCH_PG_URL}?schema=bench_ui`,
+    );
+    try {
+      pgT = await gridTimes(pgUi.url, n, pipelines);
+    } finally {
+      await pgUi.stop();
+    }
+  }
   const m = median(bigT.server);
   const base = median(smallT.server);
   const full = !opts.smoke;
@@ -219,6 +296,20 @@ export async function run(ctx) {
       pass: full ? m <= 200 : null,
     },
   ];
+  if (pgT) {
+    const pm = median(pgT.server);
+    out.push({
+      scenario: 'UI',
+      measure: `grid API on the PostgreSQL state store, ${pgRows.toLocaleString('en-US')} instance rows (server time)`,
+      value: pm,
+      baselineName: 'SQLite',
+      baseline: m,
+      ratio: pm / m,
+      note: `wall ${median(pgT.wall).toFixed(0)} ms on loopback`,
+      target: full ? '≤ 200 ms' : '',
+      pass: full ? pm <= 200 : null,
+    });
+  }
   if (page) {
     const pm = median(page);
     const ps = median(pageSmall);
@@ -238,6 +329,7 @@ export async function run(ctx) {
     samples: {
       grid: bigT.server.map((ms) => ({ ms })),
       gridSmall: smallT.server.map((ms) => ({ ms })),
+      gridPg: (pgT?.server ?? []).map((ms) => ({ ms })),
       page: (page ?? []).map((ms) => ({ ms })),
       pageSmall: (pageSmall ?? []).map((ms) => ({ ms })),
     },

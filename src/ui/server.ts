@@ -24,6 +24,7 @@ import { acknowledge, backfill, pauseResume, rerunInstance } from '../local/acti
 import type { StateStore } from '../local/state/store.js';
 import type { AwsUiData } from './aws-data.js';
 import type { Category } from './data.js';
+import { ChangeFeed, changeStamp } from './events.js';
 import { CATEGORIES, UiData } from './data.js';
 
 export interface UiOptions {
@@ -55,6 +56,15 @@ export interface UiServer {
   idle(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** On every response, the event stream's too. */
+const SECURITY: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -143,6 +153,8 @@ const isoDate = (v: unknown, what: string): string => {
 
 export class UiHttp {
   private readonly localData?: UiData;
+  /** Live updates (Server-Sent Events), when the store can tell cheaply that it changed. */
+  readonly feed?: ChangeFeed;
   readonly csrf = randomBytes(24).toString('base64url');
   private readonly secrets: string[];
   private readonly runs = new Map<string, { running: Promise<void>; again: boolean }>();
@@ -154,6 +166,8 @@ export class UiHttp {
     readonly token: string | undefined,
   ) {
     if (o.store) this.localData = new UiData(o.store, o.stateDir, o.readOnly ?? false);
+    const stamp = o.store && changeStamp(o.store);
+    if (stamp) this.feed = new ChangeFeed(stamp);
     this.secrets = [...(o.secrets ?? []), ...(token ? [token] : [])].filter((s) => s.length >= 4);
   }
 
@@ -191,16 +205,7 @@ export class UiHttp {
     extra: Record<string, string> = {},
   ): void {
     const payload = typeof body === 'string' ? this.redact(body) : body;
-    res.writeHead(status, {
-      'Content-Type': type,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'no-referrer',
-      'Content-Security-Policy':
-        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-      ...extra,
-    });
+    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...SECURITY, ...extra });
     res.end(payload);
   }
 
@@ -319,6 +324,9 @@ export class UiHttp {
         if (!page) throw new HttpError(404, 'no such pipeline');
         return this.json(res, 200, page);
       }
+      case '/api/events':
+        if (!this.feed) throw new HttpError(404, 'no live updates for this store (the page polls)');
+        return this.feed.add(res, SECURITY);
       case '/api/graph':
         return this.graph(res, str(q('pipeline'), 'pipeline'));
       case '/api/actions': {
@@ -490,6 +498,7 @@ export async function startUi(o: UiOptions): Promise<UiServer> {
     token,
     idle: () => app.idle(),
     close: async () => {
+      app.feed?.close();
       await app.idle();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -580,6 +580,24 @@ describe('state store: actions and the status grid', () => {
       statuses: ['FINISHED'],
     });
     expect(users).toEqual([expect.objectContaining({ object_id: 'Copy', rows: 10, acknowledged: false })]);
+
+    // The UI's counted grid (both stores): the same cells, counted per pipeline × day × status.
+    const key = (c: { pipeline: string; day: string; status: string; acknowledged: boolean }) =>
+      `${c.pipeline} ${c.day} ${c.status} ${c.acknowledged}`;
+    const expected = new Map<string, number>();
+    for (const c of cells) {
+      const k = key({ ...c, day: c.scheduled_start.slice(0, 10) });
+      expected.set(k, (expected.get(k) ?? 0) + 1);
+    }
+    const counted = await s.gridCounts!({ from: d[1], to: d[3] });
+    expect(new Map(counted.map((c) => [key(c), c.count]))).toEqual(expected);
+    expect(counted).toContainEqual({
+      pipeline: 'orders',
+      day: '2024-01-02',
+      status: 'FAILED',
+      acknowledged: true,
+      count: 1,
+    });
   });
 
   it.skipIf(ON_PG)('the grid and lease queries use indexes, not table scans', async () => {

@@ -73,7 +73,12 @@ describe('etlctl ui in Chromium', () => {
   it('grid → filter failures → log of the failed instance → rerun → green, with no secret in any response', async () => {
     const { page, problems } = await openPage(browser, 'about:blank');
     const bodies: Promise<string>[] = [];
-    page.on('response', (r) => bodies.push(r.text().catch(() => '')));
+    let streams = 0;
+    page.on('response', (r) => {
+      // The event stream ends only with the server; it carries change stamps, nothing else.
+      if (r.url().includes('/api/events')) streams++;
+      else bodies.push(r.text().catch(() => ''));
+    });
     await page.goto(url);
 
     // The grid: one row per pipeline, today's cell counted by status.
@@ -116,6 +121,22 @@ describe('etlctl ui in Chromium', () => {
     await page.locator('#durations rect').first().waitFor();
     await page.goto(url + '#/actions');
     await page.locator('#actions td', { hasText: 'rerun' }).first().waitFor();
+
+    // Live updates: another process changes the store and the open grid shows it, pushed by the
+    // server's event stream (the note says "live"; the poll waits 30 s while the stream is open).
+    await page.goto(url + '#/');
+    await page.locator('a.cell[data-pipeline="fine"][data-worst="ok"]').waitFor();
+    expect(streams).toBe(1);
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const back = spawnSync(
+      process.execPath,
+      [BIN, 'pipeline', 'backfill', 'fine', '--from', today, '--to', tomorrow],
+      { cwd: dir, env, encoding: 'utf8' },
+    );
+    expect(back.status, back.stderr).toBe(0);
+    await page.locator('a.cell[data-pipeline="fine"][data-worst="waiting"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#note').textContent()).toContain('live');
 
     const texts = await Promise.all(bodies);
     expect(texts.length).toBeGreaterThan(5);

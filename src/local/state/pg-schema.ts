@@ -49,6 +49,12 @@ CREATE INDEX instances_leased ON instances(lease_expires_at) WHERE status = 'RUN
 CREATE INDEX attempts_running ON attempts(instance_id) WHERE status = 'RUNNING';
 CREATE INDEX runs_by_pipeline ON runs(pipeline, status);
 `,
+  // 2 (issue 14): the UI's grid counted from an index alone, and a pipeline's latest run without a
+  // sort (as SQLite's migration 3). IF NOT EXISTS: safe to renumber on merge.
+  `
+CREATE INDEX IF NOT EXISTS instances_grid ON instances(scheduled_start, pipeline, generation, status);
+CREATE INDEX IF NOT EXISTS runs_latest ON runs(pipeline, id);
+`,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

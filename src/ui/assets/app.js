@@ -94,6 +94,34 @@ function shiftDay(day, n) {
   return new Date(Date.parse(day + 'T00:00:00Z') + n * 86400000).toISOString().slice(0, 10);
 }
 
+// ---- live updates ----------------------------------------------------------------------------
+
+/**
+ * Server-Sent Events from /api/events: `change` when the state store changed. The shown page asks
+ * again at once; polling goes on as the fallback, every 30 s while the stream is open (times like
+ * "next due" move without a change) and at the page's own pace when it is not.
+ */
+let onChange = null;
+let live = null;
+let liveRefused = false;
+function listen() {
+  if (live || liveRefused || !window.EventSource) return;
+  live = new window.EventSource('/api/events');
+  live.addEventListener('change', () => {
+    if (onChange) onChange();
+  });
+  live.addEventListener('error', () => {
+    // CLOSED: the server has no stream for this store (or refused it): poll only, do not retry.
+    if (live && live.readyState === 2) {
+      live = null;
+      liveRefused = true;
+    }
+  });
+}
+function pollEvery(ms) {
+  return live && live.readyState === 1 ? 30000 : ms;
+}
+
 // ---- grid ------------------------------------------------------------------------------------
 
 function cellSignature(c) {
@@ -307,29 +335,48 @@ async function showGrid() {
     holder,
   );
   let every = 3000;
-  async function refresh(rebuild) {
+  let inFlight = null;
+  let again = false;
+  // A change while a refresh is on its way asks once more after it, not twice at once.
+  onChange = () => {
+    if (inFlight) again = true;
+    else refresh(false, true);
+  };
+  async function refresh(rebuild, pushed) {
     if (my !== gen) return;
     clearTimeout(timer);
+    inFlight = refreshOnce(rebuild, pushed);
+    await inFlight;
+    inFlight = null;
+    if (again && my === gen) {
+      again = false;
+      return refresh(false, true);
+    }
+  }
+  async function refreshOnce(rebuild, pushed) {
+    // "live": this refresh came from the server's change event, not from the poll.
+    const updated = () => say('updated ' + new Date().toLocaleTimeString() + (pushed ? ' · live' : ''));
     try {
       const view = await gridFetch(gridQuery(), rebuild || !holder.querySelector('table'));
       if (my !== gen) return;
       if (!view) {
-        say('updated ' + new Date().toLocaleTimeString());
-        timer = setTimeout(() => refresh(false), every);
+        updated();
+        timer = setTimeout(() => refresh(false), pollEvery(every));
         return;
       }
       every = (view.refreshSeconds || 3) * 1000;
+      if (view.target !== 'aws') listen();
       summary.textContent =
         view.pipelines.length + ' pipelines' + (view.hidden ? ', ' + view.hidden + ' filtered out' : '');
       const table = holder.querySelector('table');
       if (view.pipelines.length === 0)
         holder.replaceChildren(h('p', { class: 'muted', id: 'empty' }, 'No pipeline matches.'));
       else if (rebuild || !table || !patchGrid(table, view)) holder.replaceChildren(buildGrid(view));
-      say('updated ' + new Date().toLocaleTimeString());
+      updated();
     } catch (e) {
       say('cannot refresh: ' + e.message);
     }
-    if (my === gen) timer = setTimeout(() => refresh(false), every);
+    if (my === gen) timer = setTimeout(() => refresh(false), pollEvery(every));
   }
   await refresh(true);
 }
@@ -473,6 +520,7 @@ async function showCell(pipeline, day) {
     log,
   );
   let drawn = false;
+  onChange = () => load();
   async function load() {
     if (my !== gen) return;
     clearTimeout(timer);
@@ -490,7 +538,7 @@ async function showCell(pipeline, day) {
     }
     body.replaceChildren(cellBody(view, log, load));
     const busy = view.instances.some((i) => i.category === 'running' || i.category === 'waiting');
-    timer = setTimeout(load, busy ? 1500 : 5000);
+    timer = setTimeout(load, busy ? 1500 : pollEvery(5000));
   }
   await load();
 }
@@ -821,6 +869,7 @@ function route() {
   const parts = window.location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   clearTimeout(timer);
   clearTimeout(logTimer);
+  onChange = null;
   if (parts[0] === 'cell' && parts[1] && parts[2]) return showCell(parts[1], parts[2]);
   if (parts[0] === 'pipeline' && parts[1]) return showPipeline(parts[1]);
   if (parts[0] === 'actions') return showActions();
