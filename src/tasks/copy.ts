@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { diag, EtlError, ExitCode } from '../diagnostics.js';
-import { partChunks } from '../local/activities/data.js';
+import { partChunks, progressCounter } from '../local/activities/data.js';
 import type { LocalS3 } from '../local/s3.js';
 import { createLocalS3, joinS3 } from '../local/s3.js';
 import { buildPlan } from '../transforms/plan.js';
@@ -42,6 +42,8 @@ export interface CopyTaskOptions {
   config?: ResolvedConfig;
   /** S3 to use instead of the configured one (tests, the engine). */
   s3?: LocalS3;
+  /** Given the live count of source rows and bytes read, once the source is open (progress lines). */
+  watch?: (counted: { readonly rows: number; readonly bytes: number }) => void;
 }
 
 export interface CopyTaskReport {
@@ -135,7 +137,14 @@ export async function runCopyTask(opts: CopyTaskOptions): Promise<CopyTaskReport
       connect: (n) => conns.get(n),
     });
     const transform = new TsvColumnTransform(plan);
-    const source = await openSource(opts, conns, s3);
+    let source = await openSource(opts, conns, s3);
+    if (opts.watch) {
+      const counter = progressCounter(() => undefined);
+      // A source error reaches the counter, and through it the copy, as before.
+      pipeline(source, counter).catch(() => undefined);
+      opts.watch(counter);
+      source = counter;
+    }
     const rows = opts.toS3
       ? await toS3(s3, opts.toS3, source, transform, plan.applied.bind(plan), plan.outputColumns)
       : await toTable(conns, opts.toDatabase!, opts.table!, source, transform, plan.outputColumns);

@@ -52,4 +52,13 @@ export const HABITS_CODES: CodeTable = {
       'On AWS, `etlctl pipeline delete NAME` removes a deployed pipeline and its history; `clear` forgets local runs.',
     exit: 2,
   },
+  ETL8305: {
+    severity: 'error',
+    category: 'usage',
+    summary: '--no-wait-retry and --retry-delay given together',
+    explain:
+      'Both set how long a failed local step waits before its retry: --no-wait-retry retries at once, ' +
+      "--retry-delay DURATION waits that long instead of the definition's retryDelay. Give one.",
+    exit: 2,
+  },
 };
