@@ -14,6 +14,15 @@ export const HABITS_CODES: CodeTable = {
       'never overwrites a config. Run etlctl in the existing project, or name a new folder.',
     exit: 2,
   },
+  ETL1501: {
+    severity: 'warning',
+    category: 'spec',
+    summary: 'an unquoted command was cut at " #" (YAML comment)',
+    explain:
+      'In YAML a ` #` after an unquoted value starts a comment, so `command: grep -c x f # count` runs ' +
+      '`grep -c x f`. If the `#` belongs to the command, quote it (`command: "… # …"`) or write it as a ' +
+      'block (`command: |`); if it is a comment, move it to its own line to silence this warning.',
+  },
   ETL8300: {
     severity: 'error',
     category: 'usage',
