@@ -41,7 +41,8 @@ export function categoryOf(status: InstanceStatus | string, acknowledged: boolea
   }
 }
 
-export type Counts = Record<Category, number>;
+/** Only the categories a cell has (a count of 0 is left out: a smaller grid response). */
+export type Counts = Partial<Record<Category, number>>;
 
 export interface GridCellView {
   counts: Counts;
@@ -84,15 +85,6 @@ export interface GridOptions {
   q?: string;
   now?: Date;
 }
-
-const emptyCounts = (): Counts => ({
-  failed: 0,
-  running: 0,
-  waiting: 0,
-  acknowledged: 0,
-  skipped: 0,
-  ok: 0,
-});
 
 export function dayOf(iso: string): string {
   return iso.slice(0, 10);
@@ -209,7 +201,7 @@ export class UiData {
       const text = [p.name, meta.owner ?? '', ...meta.tags].join(' ').toLowerCase();
       const wanted =
         (!q || text.includes(q)) &&
-        (!o.status || Object.values(row.cells).some((c) => c.counts[o.status!] > 0));
+        (!o.status || Object.values(row.cells).some((c) => (c.counts[o.status!] ?? 0) > 0));
       if (!wanted) {
         hidden++;
         continue;
@@ -390,8 +382,8 @@ function countCell(
 ): void {
   let row = byPipeline.get(pipeline);
   if (!row) byPipeline.set(pipeline, (row = {}));
-  const cell = (row[day] ??= { counts: emptyCounts(), total: 0, worst: 'ok' });
-  cell.counts[cat] += n;
+  const cell = (row[day] ??= { counts: {}, total: 0, worst: 'ok' });
+  cell.counts[cat] = (cell.counts[cat] ?? 0) + n;
   cell.total += n;
   if (CATEGORIES.indexOf(cat) < CATEGORIES.indexOf(cell.worst)) cell.worst = cat;
 }

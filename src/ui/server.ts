@@ -11,12 +11,13 @@
  * passes through a redactor of the secret values this process knows (defence in depth: the
  * store should hold none).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { EtlError, ExitCode, diag } from '../diagnostics/index.js';
 import type { ActionResult } from '../local/actions.js';
 import { acknowledge, backfill, pauseResume, rerunInstance } from '../local/actions.js';
@@ -188,6 +189,27 @@ export class UiHttp {
     res.end(payload);
   }
 
+  /**
+   * A body the page asks for again and again (the grid): an ETag, so an unchanged grid is a 304 and
+   * the page skips redrawing it, and gzip when the client takes it (a remote `--host` gets ~10 KB
+   * instead of ~100 KB). `no-cache` lets the browser keep it only to revalidate.
+   */
+  private sendRevalidated(
+    req: IncomingMessage,
+    res: ServerResponse,
+    type: string,
+    body: string,
+    extra: Record<string, string>,
+  ): void {
+    const payload = Buffer.from(this.redact(body));
+    const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`;
+    const headers = { ...extra, ETag: etag, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' };
+    if (req.headers['if-none-match'] === etag) return this.send(res, 304, type, '', headers);
+    const gzip = payload.length > 16_384 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    if (!gzip) return this.send(res, 200, type, payload, headers);
+    this.send(res, 200, type, gzipSync(payload, { level: 1 }), { ...headers, 'Content-Encoding': 'gzip' });
+  }
+
   private json(res: ServerResponse, status: number, value: unknown): void {
     this.send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
   }
@@ -256,7 +278,7 @@ export class UiHttp {
         // How long the server took, for `npm run bench` (scenario ui) and the browser's devtools.
         const body = JSON.stringify(grid);
         const ms = (performance.now() - t0).toFixed(1);
-        return this.send(res, 200, 'application/json; charset=utf-8', body, {
+        return this.sendRevalidated(req, res, 'application/json; charset=utf-8', body, {
           'Server-Timing': `grid;dur=${ms}`,
         });
       }
