@@ -60,11 +60,25 @@ export class StepCompiler {
     return this.b.pipeline.file;
   }
 
+  /**
+   * The previous step had errors: its output is unknown, so a step taking its input implicitly
+   * gets no "needs input data" error of its own (one mistake, one error — issue 18).
+   */
+  private prevFailed = false;
+
   compile(stepRaw: unknown, path: KeyPath, index: number, kind: StepKind): void {
+    const errors = () => this.b.diagnostics.filter((d) => d.severity === 'error').length;
+    const before = errors();
+    this.compileStep(stepRaw, path, index, kind);
+    this.prevFailed = errors() > before;
+  }
+
+  private compileStep(stepRaw: unknown, path: KeyPath, index: number, kind: StepKind): void {
     const found = this.identify(stepRaw, path, index, kind);
     if (!found) return;
     const { raw, plugin, name } = found;
     if (!this.checkShape(raw, plugin, name, path)) return;
+    this.checkCutCommand(raw, path, name);
     const wiring = this.wire(raw, plugin, path, index, kind);
     const at = this.file.position(path);
     const spec: StepSpec = {
@@ -83,6 +97,7 @@ export class StepCompiler {
       ctx.inputs.push(ctx.s3Node('Input', { path: raw.input_path, format: 'tsv' }));
     }
     if (plugin.input === 'required' && ctx.inputs.length === 0 && raw.input_node === undefined) {
+      if (this.prevFailed) return;
       ctx.error(
         'ETL1016',
         `step '${name}' (${plugin.type}) needs input data: give input_node or input_path, or put it after a step that produces S3 data`,
@@ -103,6 +118,25 @@ export class StepCompiler {
     this.order.push(rec);
     this.b.steps.push({ name, type: plugin.type, line: at.line, objectIds: ctx.objectIds });
     if (kind === 'bootstrap') this.bootstrapDone.push(...rec.doneAfter);
+  }
+
+  /** An unquoted `command:` with ` #` in it: YAML read the rest of the line as a comment. */
+  private checkCutCommand(raw: Record<string, unknown>, path: KeyPath, name: string): void {
+    if (typeof raw.command !== 'string') return;
+    const cut = this.file.sameLineComment([...path, 'command']);
+    if (cut === undefined) return;
+    this.b.diagnostics.push(
+      this.file.at(
+        [...path, 'command'],
+        'ETL1501',
+        `the command of step '${name}' ends at ' #': YAML read '#${cut}' as a comment`,
+        {
+          severity: 'warning',
+          field: 'command',
+          hint: `quote the command to keep the '#' in it, e.g. command: "${raw.command} #${cut}", or use a block: command: |`,
+        },
+      ),
+    );
   }
 
   /** The step's mapping, plugin and name; undefined (reported) when any of them is missing. */

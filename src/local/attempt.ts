@@ -37,6 +37,7 @@ import type { ShellCompat } from './shell-compat.js';
 import { chooseShell, writeCompatShims } from './shell-compat.js';
 import type { S3Endpoint } from './s3-endpoint.js';
 import { startS3Endpoint } from './s3-endpoint.js';
+import { estimate } from './estimate.js';
 
 export type StopReason = 'stop' | 'timeout' | 'late' | 'upstream';
 
@@ -368,13 +369,22 @@ export function attemptContext(
           if (!p.translations.includes(line)) p.translations.push(line);
         })
       : undefined,
-    progress: (rows: number) => {
+    progress: (rows: number, bytes?: number) => {
       l.rows = rows;
       // Runners may report every batch; the display needs a few updates a second at most.
       const at = Date.now();
       if (at - lastProgress < 250) return;
       lastProgress = at;
-      env.reporter.event({ kind: 'progress', instance: info(l), rows, elapsedMs: at - run.started });
+      const elapsedMs = at - run.started;
+      env.reporter.event({
+        kind: 'progress',
+        instance: info(l),
+        rows,
+        elapsedMs,
+        ...(bytes !== undefined ? { bytes } : {}),
+        ...(l.expectedRows ? { expectedRows: l.expectedRows } : {}),
+        ...estimate(rows, elapsedMs, l.expectedRows),
+      });
     },
     signal: p.signal,
     translations: p.translations,

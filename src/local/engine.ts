@@ -40,7 +40,18 @@ export type EngineEvent =
       /** The upstream step whose output this attempt reads as it is written. */
       alongside?: InstanceInfo;
     }
-  | { kind: 'progress'; instance: InstanceInfo; rows: number; elapsedMs: number }
+  | {
+      kind: 'progress';
+      instance: InstanceInfo;
+      rows: number;
+      elapsedMs: number;
+      /** Bytes of engine TSV moved so far, when the step counts them. */
+      bytes?: number;
+      /** Rows the step moved when it last finished, and the estimate from it (estimate.ts). */
+      expectedRows?: number;
+      percent?: number;
+      etaMs?: number;
+    }
   | {
       kind: 'end';
       instance: InstanceInfo;

@@ -31,6 +31,8 @@ export interface RunInstance {
   /** Aborts the attempt that is starting or running (timeout, lateness, stop, upstream). */
   controller?: AbortController;
   rows?: number;
+  /** What the step moved when it last finished (progress percent and ETA), if known. */
+  expectedRows?: number;
   error?: string;
   envError?: boolean;
   logPath?: string;

@@ -18,6 +18,7 @@ import type { AttemptEnv, AttemptOutcome } from './attempt.js';
 import { AbortReason, nextState, openAttemptEnv, runAttempt } from './attempt.js';
 import type { Reporter, RunDefinitionOptions, RunSummary } from './engine.js';
 import { errorText } from './errors.js';
+import { previousCounts } from './estimate.js';
 import { Handoff } from './handoff.js';
 import type { RunInstance } from './instance.js';
 import { info } from './instance.js';
@@ -188,6 +189,8 @@ interface Prepared {
   pipelineRow: PipelineRow;
   schedules: Schedules;
   plan: Plan;
+  /** Rows each object moved when it last finished (percent and ETA in progress lines). */
+  expectedRows: Map<string, number>;
 }
 
 /** Up to the plan: nothing of this run is recorded yet but the definition (and the agent's flag). */
@@ -208,12 +211,14 @@ async function prepare(c: RunContext): Promise<Prepared> {
     cwd: opts.cwd,
   });
   await expireLeases(c);
+  // A one-time pipeline's new generation is planned from this one: its counts are the last run's.
+  const existing = await store.instances(pipeline, pipelineRow.generation);
   const plan = planInstances({
     graph: c.graph,
     activities: c.activities,
     schedules,
     generation: pipelineRow.generation,
-    existing: await store.instances(pipeline, pipelineRow.generation),
+    existing,
     now: c.now,
     horizon: opts.until ?? c.now,
     rerunFailed: opts.rerunFailed ?? true,
@@ -251,7 +256,7 @@ async function prepare(c: RunContext): Promise<Prepared> {
         message: `${pipeline} is scheduled but not registered with the agent: later periods run on the next \`definition run\` (or pass --register)`,
       });
   }
-  return { pipelineRow, schedules, plan };
+  return { pipelineRow, schedules, plan, expectedRows: previousCounts(existing) };
 }
 
 /** The activities of the given worker groups (an activity without workerGroup is in `default`). */
@@ -344,6 +349,7 @@ async function execute(c: RunContext, p: Prepared): Promise<RunSummary> {
         attempts: row.attempts,
         maxRetries: item.maxRetries,
         retryDelayMs: item.retryDelayMs,
+        expectedRows: p.expectedRows.get(item.obj.id),
       };
     });
     c.reporter.event({

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics.js';
-import { didYouMean } from '../diagnostics.js';
+import { closest, didYouMean } from '../diagnostics.js';
 import { AJV_OPTIONS } from './ajv-options.js';
 import type { KeyPath, YamlFile } from './yaml.js';
 
@@ -112,6 +112,9 @@ export function validateWithSchema(
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   const errors = (validate.errors ?? []) as ErrorObject[];
+  // A misspelt key is one mistake: its "missing required key" twin is dropped (issue 18).
+  const misspelt = new Set<string>();
+  const missingOf = new Map<Diagnostic, string>();
   // oneOf/anyOf produce a cascade of branch errors; report the most specific ones.
   const hasSpecific = (p: string) =>
     errors.some((e) => e.instancePath === p && e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
@@ -125,6 +128,8 @@ export function validateWithSchema(
       const parentSchema = schemaAt(schema, e.schemaPath, 1) as
         { properties?: Record<string, unknown> } | undefined;
       const known = Object.keys(parentSchema?.properties ?? {});
+      const meant = closest(extra, known);
+      if (meant) misspelt.add(JSON.stringify([...path, meant]));
       d = file.at(
         [...full, extra],
         path.length === 0 ? 'ETL1003' : 'ETL1003',
@@ -142,6 +147,7 @@ export function validateWithSchema(
         field: [...path, missing].join('.'),
         hint: `add \`${missing}:\``,
       });
+      missingOf.set(d, JSON.stringify([...path, missing]));
     } else if (e.keyword === 'type') {
       const v = valueAt(value, path);
       d = file.at(
@@ -173,5 +179,5 @@ export function validateWithSchema(
       out.push(d);
     }
   }
-  return out;
+  return out.filter((d) => !misspelt.has(missingOf.get(d) ?? ''));
 }

@@ -150,6 +150,21 @@ export class YamlFile {
     return this.position(path);
   }
 
+  /**
+   * The comment YAML cut off the plain (unquoted) scalar at `path` on its own line — `command:
+   * echo a # b` is the command `echo a` — or undefined. For warnings where a `#` was likely meant
+   * as part of the value (issue 18).
+   */
+  sameLineComment(path: KeyPath): string | undefined {
+    const { node } = this.nodeAt(path);
+    if (!isScalar(node) || node.type !== 'PLAIN' || !node.range) return undefined;
+    const end = node.range[1];
+    const eol = this.text.indexOf('\n', end);
+    const rest = this.text.slice(end, eol < 0 ? undefined : eol);
+    const m = /^[ \t]+#(.*)$/.exec(rest);
+    return m ? m[1].replace(/\r$/, '') : undefined;
+  }
+
   /** A diagnostic located at `path` in this file. */
   at(
     path: KeyPath,

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { diag, EtlError, ExitCode } from '../diagnostics.js';
-import { partChunks } from '../local/activities/data.js';
+import { partChunks, progressCounter } from '../local/activities/data.js';
 import type { LocalS3 } from '../local/s3.js';
 import { createLocalS3, formatS3Uri, joinS3, parseS3Uri } from '../local/s3.js';
 import { buildPlan } from '../transforms/plan.js';
@@ -55,6 +55,8 @@ export interface CopyTaskOptions {
   config?: ResolvedConfig;
   /** S3 to use instead of the configured one (tests, the engine). */
   s3?: LocalS3;
+  /** Given the live count of source rows and bytes read, once the source is open (progress lines). */
+  watch?: (counted: { readonly rows: number; readonly bytes: number }) => void;
   /** Directory the config is found from and relative paths resolve against (default: cwd). */
   cwd?: string;
   /** The engine's reader of this output, fed as the data is written (src/local/handoff.ts). */
@@ -162,10 +164,18 @@ export async function runCopyTask(opts: CopyTaskOptions): Promise<CopyTaskReport
     });
     const transform = new TsvColumnTransform(plan);
     transform.onChunk = opts.progress;
-    const source = await openSource(opts, conns, s3);
+    let source = await openSource(opts, conns, s3);
     if (opts.signal) {
       const signal = opts.signal;
-      signal.addEventListener('abort', () => source.destroy(signal.reason as Error), { once: true });
+      const opened = source;
+      signal.addEventListener('abort', () => opened.destroy(signal.reason as Error), { once: true });
+    }
+    if (opts.watch) {
+      const counter = progressCounter(() => undefined);
+      // A source error reaches the counter, and through it the copy, as before.
+      pipeline(source, counter).catch(() => undefined);
+      opts.watch(counter);
+      source = counter;
     }
     const rows = opts.toS3
       ? await toS3(s3, opts.toS3, source, transform, plan, opts.handoff)

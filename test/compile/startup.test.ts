@@ -94,6 +94,8 @@ steps:
   - step_type: sql-command
     command: 42
     depends_on: {}
+  - step_type: create-load-redshift
+    input_path: s3://bucket/in2/
 `,
       'p/qa.yaml': `name: qa
 steps:

@@ -19,6 +19,7 @@ import { printStreamLine } from '../views/envelope.js';
 import type { LocalActivateResult, LocalRun } from '../views/local-run.js';
 import { localRun } from '../views/local-run.js';
 import { ProgressPrinter, silentReporter, streamReporter } from '../views/progress.js';
+import { progressMode } from '../views/progress-line.js';
 
 const STOPPING = {
   SIGINT:
@@ -44,7 +45,11 @@ export async function runChecked(
   const reporter = (pipeline: string) => {
     if (ctx.stream) return streamReporter(ctx.io, pipeline);
     if (ctx.json) return silentReporter;
-    const p = new ProgressPrinter(ctx.io, { stopAnnounced: () => announced });
+    const p = new ProgressPrinter(ctx.io, {
+      stopAnnounced: () => announced,
+      mode: progressMode(flags.progress, ctx.io.tty),
+      intervalMs: args.progressIntervalMs,
+    });
     printers.set(pipeline, p);
     return p;
   };

@@ -48,7 +48,8 @@ function ignoredFlags(flags: Flags, target: 'local' | 'aws'): Diagnostic[] {
           ] as const
         )
           .filter(([k]) => flags[k] !== undefined)
-          .map(([, n]) => n);
+          .map(([, n]): string => n)
+          .concat(flags.waitRetry === false ? ['--no-wait-retry'] : []);
   return names.map((n) =>
     diag(
       'ETL8117',
@@ -139,6 +140,7 @@ async function onLocal(
     ] as const)
       if (value !== undefined) args2.push(flag, value);
     if (flags.backfill) args2.push('--backfill');
+    if (flags.waitRetry === false) args2.push('--no-wait-retry');
     args2.push(...parameterArgv(flags));
     const d = detachActivation(args2, stateDir);
     return {

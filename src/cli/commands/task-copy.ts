@@ -1,8 +1,9 @@
 /** `etlctl task copy`: a query or S3 data through column transforms into S3 or a table (what a step with `transforms:` runs). */
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import type { CopyTaskReport } from '../../tasks/copy.js';
 import type { CommonFlags } from '../args.js';
-import { withCommonOptions } from '../args.js';
+import { durationMs, withCommonOptions } from '../args.js';
 import { outcome } from '../outcome.js';
 import { runCommand } from '../runner.js';
 import { taskGroup } from './groups.js';
@@ -18,6 +19,8 @@ interface Flags extends CommonFlags {
   transforms: string;
   pipeline: string;
   step: string;
+  progress?: string;
+  progressInterval?: string;
 }
 
 export function register(program: Command): void {
@@ -39,13 +42,25 @@ export function register(program: Command): void {
       .option('--to-database <name>', 'target connection (with --table)')
       .option('--table <name>', 'target table')
       .option('--pipeline <name>', 'pipeline name, for the report', 'pipeline')
-      .option('--step <name>', 'step name, for the report', 'copy'),
+      .option('--step <name>', 'step name, for the report', 'copy')
+      .addOption(
+        new Option('--progress <how>', 'progress lines on stderr while copying (none: quiet)').choices([
+          'auto',
+          'plain',
+          'none',
+        ]),
+      )
+      .option('--progress-interval <duration>', 'a progress line this often (default 10s)'),
   ).action((flags: Flags) =>
     runCommand(
       flags,
-      async () => {
+      async (ctx) => {
         const { runCopyTask } = await import('../../tasks/copy.js');
+        const intervalMs = durationMs(flags.progressInterval, '--progress-interval');
+        const { copyProgress } = await import('../views/copy-progress.js');
+        const progress = flags.progress === 'none' ? undefined : copyProgress(ctx.io, flags.step, intervalMs);
         const report = await runCopyTask({
+          watch: progress ? (c) => progress.watch(c) : undefined,
           fromDatabase: flags.fromDatabase,
           query: flags.query,
           fromS3: flags.fromS3,
@@ -61,7 +76,7 @@ export function register(program: Command): void {
           step: flags.step,
           mode: flags.mode,
           configPath: flags.config,
-        });
+        }).finally(() => progress?.stop());
         return outcome<CopyTaskReport>(report);
       },
       async () => (await import('../views/transforms.js')).copyTaskView,

@@ -92,7 +92,7 @@ function declarations(ctx: CheckContext): void {
           `pass --parameter-values ${p.id}=… (or --parameter-values-uri FILE, or \`parameters:\` in the config)`,
           p.id,
         );
-      else
+      else if (!ownPassword(p.id, list(a.description)[0]))
         ctx.report(
           C.PARAM_AT_ACTIVATION,
           'info',
@@ -175,3 +175,16 @@ export const parameterRules: Rule[] = [
   { name: 'parameter-declarations', run: declarations },
   { name: 'parameter-values', run: undeclaredValues },
 ];
+
+/**
+ * A database password parameter `pipeline compile` wrote (src/compile/context.ts
+ * passwordParameter): `etlctl pipeline activate` supplies it from the config, so telling the
+ * user to pass it is noise about our own output (issue 18). `--require-values` still reports it.
+ */
+function ownPassword(id: string, description: string | undefined): boolean {
+  return (
+    /^\*my\w+Password$/.test(id) &&
+    description !== undefined &&
+    /^Password of database connection '[^']+' \(supplied at activation\)$/.test(description)
+  );
+}

@@ -14,6 +14,15 @@ export const HABITS_CODES: CodeTable = {
       'never overwrites a config. Run etlctl in the existing project, or name a new folder.',
     exit: 2,
   },
+  ETL1501: {
+    severity: 'warning',
+    category: 'spec',
+    summary: 'an unquoted command was cut at " #" (YAML comment)',
+    explain:
+      'In YAML a ` #` after an unquoted value starts a comment, so `command: grep -c x f # count` runs ' +
+      '`grep -c x f`. If the `#` belongs to the command, quote it (`command: "… # …"`) or write it as a ' +
+      'block (`command: |`); if it is a comment, move it to its own line to silence this warning.',
+  },
   ETL8300: {
     severity: 'error',
     category: 'usage',
@@ -50,6 +59,15 @@ export const HABITS_CODES: CodeTable = {
     summary: 'pipeline clear works on local targets only',
     explain:
       'On AWS, `etlctl pipeline delete NAME` removes a deployed pipeline and its history; `clear` forgets local runs.',
+    exit: 2,
+  },
+  ETL8305: {
+    severity: 'error',
+    category: 'usage',
+    summary: '--no-wait-retry and --retry-delay given together',
+    explain:
+      'Both set how long a failed local step waits before its retry: --no-wait-retry retries at once, ' +
+      "--retry-delay DURATION waits that long instead of the definition's retryDelay. Give one.",
     exit: 2,
   },
 };

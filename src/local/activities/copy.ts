@@ -90,7 +90,7 @@ export async function runCopyActivity(ctx: ActivityContext): Promise<ActivityRes
           redshiftSql: isRedshiftDatabase(database),
           who,
           translations: ctx.translations,
-          progress: (n) => ctx.progress(n),
+          progress: (n, b) => ctx.progress(n, b),
           mark,
         });
       } finally {
@@ -109,7 +109,7 @@ export async function runCopyActivity(ctx: ActivityContext): Promise<ActivityRes
       trimBlanks: false,
     });
     rows = await writeS3Output(ctx, to, async (w) => {
-      const counter = progressCounter((n) => ctx.progress(n));
+      const counter = progressCounter((n, b) => ctx.progress(n, b));
       await pipeline(tsv, counter, w, { end: false });
       return counter.rows;
     });
@@ -151,7 +151,7 @@ export async function runCopyActivity(ctx: ActivityContext): Promise<ActivityRes
               redshiftSql: isRedshiftDatabase(dst.database),
               who,
               translations: ctx.translations,
-              progress: (n) => ctx.progress(n),
+              progress: (n, b) => ctx.progress(n, b),
               mark,
             }),
           ]);

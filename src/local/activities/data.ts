@@ -316,12 +316,16 @@ export function abortWith(signal: AbortSignal, stream: Readable | Writable): () 
 }
 
 /** Counts records (unescaped LFs) passing through engine TSV, reporting progress now and then. */
-export function progressCounter(report: (rows: number) => void): Transform & { readonly rows: number } {
+export function progressCounter(
+  report: (rows: number, bytes: number) => void,
+): Transform & { readonly rows: number; readonly bytes: number } {
   let rows = 0;
+  let bytes = 0;
   let lastReport = 0;
   let prevBackslashes = 0;
   const t = new Transform({
     transform(chunk: Buffer, _e, cb) {
+      bytes += chunk.length;
       for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) {
         let k = i - 1;
         let bs = 0;
@@ -341,12 +345,16 @@ export function progressCounter(report: (rows: number) => void): Transform & { r
       prevBackslashes = t < 0 ? prevBackslashes + trailing : trailing;
       if (rows - lastReport >= 50_000) {
         lastReport = rows;
-        report(rows);
+        report(rows, bytes);
       }
       cb(null, chunk);
     },
   });
-  return Object.defineProperty(t, 'rows', { get: () => rows }) as Transform & { readonly rows: number };
+  Object.defineProperty(t, 'bytes', { get: () => bytes });
+  return Object.defineProperty(t, 'rows', { get: () => rows }) as Transform & {
+    readonly rows: number;
+    readonly bytes: number;
+  };
 }
 
 // ------------------------------------------------------------------- catalog

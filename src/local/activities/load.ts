@@ -44,7 +44,7 @@ export interface LoadRequest {
   /** For messages: the object loading. */
   who: string;
   translations: string[];
-  progress?: (rows: number) => void;
+  progress?: (rows: number, bytes?: number) => void;
   /** Records the load's commit (exactly-once marker) inside the load's transaction. */
   mark?: MarkCommit;
 }

@@ -104,7 +104,7 @@ export async function runRedshiftCopyActivity(ctx: ActivityContext): Promise<Act
         redshiftSql: isRedshiftDatabase(database),
         who,
         translations: ctx.translations,
-        progress: (n) => ctx.progress(n),
+        progress: (n, b) => ctx.progress(n, b),
         mark,
       });
     } finally {

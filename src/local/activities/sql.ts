@@ -141,7 +141,7 @@ async function runAction(ctx: ActivityContext, d: Driver, a: ScriptAction, who: 
           truncateColumns: load.truncateColumns,
           who: where,
           translations: ctx.translations,
-          progress: (n) => ctx.progress(n),
+          progress: (n, b) => ctx.progress(n, b),
         });
         ctx.log(`${where}: loaded ${rows} rows into ${a.table}`);
         return rows;

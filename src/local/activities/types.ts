@@ -23,8 +23,8 @@ export interface ActivityContext {
   s3: LocalS3;
   stateDir: string;
   log(line: string): void;
-  /** Rows moved so far (cumulative), for progress display. */
-  progress(rows: number): void;
+  /** Rows (and, when counted, bytes of engine TSV) moved so far (cumulative), for progress display. */
+  progress(rows: number, bytes?: number): void;
   signal: AbortSignal;
   /** Runners append one line per SQL translation or ignored option, for the run report. */
   translations: string[];
