@@ -3,7 +3,8 @@
 // 200 days = 100,000 instance rows (1% failed, with attempts), the grid of the last 14 days
 // (100 × 14 cells) asked for repeatedly; the server's own time (Server-Timing) against the same
 // request on a 1-pipeline store. When Chromium is there (/usr/bin/chromium), also the time until
-// the page shows every row of the grid. Targets (issue 14): ≤ 200 ms server-side, ≤ 1 s page.
+// the page shows every row of the grid, against the same page over the 1-pipeline store (what a
+// page costs on this machine at this moment). Targets (issue 14): ≤ 200 ms server-side, ≤ 1 s page.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -127,7 +128,12 @@ async function gridTimes(url, reps, expectRows) {
   return { server, wall };
 }
 
-async function pageTimes(repo, url, reps, rows) {
+/**
+ * Page loads until every row of the grid is in the page, alternating between the big store and
+ * the 1-pipeline one (same browser, same moment), so the ratio holds on a busy machine where the
+ * absolute times do not.
+ */
+async function pageTimes(repo, sites, reps) {
   const chromium = process.env.ETLCTL_TEST_CHROMIUM || '/usr/bin/chromium';
   if (!existsSync(chromium)) return undefined;
   const require = createRequire(join(repo, 'package.json'));
@@ -143,18 +149,20 @@ async function pageTimes(repo, url, reps, rows) {
       '--no-first-run',
     ],
   });
-  const times = [];
+  const times = sites.map(() => []);
   try {
     for (let i = 0; i < reps; i++) {
-      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-      const t0 = performance.now();
-      await page.goto(url);
-      await page.waitForFunction(
-        (n) => document.querySelectorAll('#grid tbody tr[data-pipeline]').length === n,
-        rows,
-      );
-      times.push(performance.now() - t0);
-      await page.close();
+      for (const [k, { url, rows }] of sites.entries()) {
+        const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+        const t0 = performance.now();
+        await page.goto(url);
+        await page.waitForFunction(
+          (n) => document.querySelectorAll('#grid tbody tr[data-pipeline]').length === n,
+          rows,
+        );
+        times[k].push(performance.now() - t0);
+        await page.close();
+      }
     }
   } finally {
     await browser.close();
@@ -173,21 +181,28 @@ export async function run(ctx) {
   log(`  seeded ${rows.toLocaleString('en-US')} instance rows over ${pipelines} pipelines`);
   const n = reps(15);
   const bigUi = await startUi(etlctl, join(work, 'ui-big'), big);
+  const smallUi = await startUi(etlctl, join(work, 'ui-small'), small).catch(async (e) => {
+    await bigUi.stop();
+    throw e;
+  });
   let bigT;
-  let page;
+  let smallT;
+  let pages;
   try {
     bigT = await gridTimes(bigUi.url, n, pipelines);
-    page = await pageTimes(repo, bigUi.url, Math.max(1, Math.min(n, 5)), pipelines);
-  } finally {
-    await bigUi.stop();
-  }
-  const smallUi = await startUi(etlctl, join(work, 'ui-small'), small);
-  let smallT;
-  try {
     smallT = await gridTimes(smallUi.url, n, 1);
+    pages = await pageTimes(
+      repo,
+      [
+        { url: bigUi.url, rows: pipelines },
+        { url: smallUi.url, rows: 1 },
+      ],
+      Math.max(1, Math.min(n, 7)),
+    );
   } finally {
-    await smallUi.stop();
+    await Promise.all([bigUi.stop(), smallUi.stop()]);
   }
+  const [page, pageSmall] = pages ?? [];
   const m = median(bigT.server);
   const base = median(smallT.server);
   const full = !opts.smoke;
@@ -206,11 +221,14 @@ export async function run(ctx) {
   ];
   if (page) {
     const pm = median(page);
+    const ps = median(pageSmall);
     out.push({
       scenario: 'UI',
       measure: `page shows all ${pipelines} grid rows in Chromium`,
       value: pm,
-      ratio: NaN,
+      baselineName: 'the 1-pipeline page',
+      baseline: ps,
+      ratio: pm / ps,
       target: full ? '≤ 1 s' : '',
       pass: full ? pm <= 1000 : null,
     });
@@ -221,6 +239,7 @@ export async function run(ctx) {
       grid: bigT.server.map((ms) => ({ ms })),
       gridSmall: smallT.server.map((ms) => ({ ms })),
       page: (page ?? []).map((ms) => ({ ms })),
+      pageSmall: (pageSmall ?? []).map((ms) => ({ ms })),
     },
   };
 }

@@ -41,7 +41,8 @@ export function categoryOf(status: InstanceStatus | string, acknowledged: boolea
   }
 }
 
-export type Counts = Record<Category, number>;
+/** Only the categories a cell has (a count of 0 is left out: a smaller grid response). */
+export type Counts = Partial<Record<Category, number>>;
 
 export interface GridCellView {
   counts: Counts;
@@ -72,6 +73,10 @@ export interface GridView {
   /** Pipelines left out by the filters. */
   hidden: number;
   readOnly: boolean;
+  /** Set for a `target: aws` mode (aws-data.ts): no logs, actions or pipeline pages. */
+  target?: 'aws';
+  /** How often the page asks again (default 3 s; the AWS API is slower and rate-limited). */
+  refreshSeconds?: number;
 }
 
 export interface GridOptions {
@@ -84,15 +89,6 @@ export interface GridOptions {
   q?: string;
   now?: Date;
 }
-
-const emptyCounts = (): Counts => ({
-  failed: 0,
-  running: 0,
-  waiting: 0,
-  acknowledged: 0,
-  skipped: 0,
-  ok: 0,
-});
 
 export function dayOf(iso: string): string {
   return iso.slice(0, 10);
@@ -209,7 +205,7 @@ export class UiData {
       const text = [p.name, meta.owner ?? '', ...meta.tags].join(' ').toLowerCase();
       const wanted =
         (!q || text.includes(q)) &&
-        (!o.status || Object.values(row.cells).some((c) => c.counts[o.status!] > 0));
+        (!o.status || Object.values(row.cells).some((c) => (c.counts[o.status!] ?? 0) > 0));
       if (!wanted) {
         hidden++;
         continue;
@@ -390,14 +386,16 @@ function countCell(
 ): void {
   let row = byPipeline.get(pipeline);
   if (!row) byPipeline.set(pipeline, (row = {}));
-  const cell = (row[day] ??= { counts: emptyCounts(), total: 0, worst: 'ok' });
-  cell.counts[cat] += n;
+  const cell = (row[day] ??= { counts: {}, total: 0, worst: 'ok' });
+  cell.counts[cat] = (cell.counts[cat] ?? 0) + n;
   cell.total += n;
   if (CATEGORIES.indexOf(cat) < CATEGORIES.indexOf(cell.worst)) cell.worst = cat;
 }
 
 export interface CellInstance {
   id: number;
+  /** The instance's object id on AWS Data Pipeline (`target: aws`). */
+  awsId?: string;
   objectId: string;
   type: string;
   scheduledStart: string;
@@ -437,6 +435,7 @@ export interface CellView {
   readOnly: boolean;
   paused: boolean;
   instances: CellInstance[];
+  target?: 'aws';
   alerts: AlertView[];
   actions: {
     id: number;

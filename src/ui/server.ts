@@ -11,21 +11,26 @@
  * passes through a redactor of the secret values this process knows (defence in depth: the
  * store should hold none).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { EtlError, ExitCode, diag } from '../diagnostics/index.js';
 import type { ActionResult } from '../local/actions.js';
 import { acknowledge, backfill, pauseResume, rerunInstance } from '../local/actions.js';
 import type { StateStore } from '../local/state/store.js';
+import type { AwsUiData } from './aws-data.js';
 import type { Category } from './data.js';
 import { CATEGORIES, UiData } from './data.js';
 
 export interface UiOptions {
-  store: StateStore;
+  /** The local state store; absent for a `target: aws` mode, which reads `aws` instead. */
+  store?: StateStore;
+  /** The grid and run detail of a `target: aws` mode (read-only). */
+  aws?: AwsUiData;
   stateDir: string;
   host?: string;
   port?: number;
@@ -137,7 +142,7 @@ const isoDate = (v: unknown, what: string): string => {
 };
 
 export class UiHttp {
-  readonly data: UiData;
+  private readonly localData?: UiData;
   readonly csrf = randomBytes(24).toString('base64url');
   private readonly secrets: string[];
   private readonly runs = new Map<string, { running: Promise<void>; again: boolean }>();
@@ -148,8 +153,19 @@ export class UiHttp {
     private readonly o: UiOptions,
     readonly token: string | undefined,
   ) {
-    this.data = new UiData(o.store, o.stateDir, o.readOnly ?? false);
+    if (o.store) this.localData = new UiData(o.store, o.stateDir, o.readOnly ?? false);
     this.secrets = [...(o.secrets ?? []), ...(token ? [token] : [])].filter((s) => s.length >= 4);
+  }
+
+  /** The local store and its views; a `target: aws` server has neither (404 naming why). */
+  private get data(): UiData {
+    if (!this.localData)
+      throw new HttpError(404, 'not available for a target: aws mode (the grid and run detail are)');
+    return this.localData;
+  }
+
+  private get readOnly(): boolean {
+    return this.o.aws ? true : this.data.readOnly;
   }
 
   setAddress(host: string, port: number): void {
@@ -186,6 +202,27 @@ export class UiHttp {
       ...extra,
     });
     res.end(payload);
+  }
+
+  /**
+   * A body the page asks for again and again (the grid): an ETag, so an unchanged grid is a 304 and
+   * the page skips redrawing it, and gzip when the client takes it (a remote `--host` gets ~10 KB
+   * instead of ~100 KB). `no-cache` lets the browser keep it only to revalidate.
+   */
+  private sendRevalidated(
+    req: IncomingMessage,
+    res: ServerResponse,
+    type: string,
+    body: string,
+    extra: Record<string, string>,
+  ): void {
+    const payload = Buffer.from(this.redact(body));
+    const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`;
+    const headers = { ...extra, ETag: etag, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' };
+    if (req.headers['if-none-match'] === etag) return this.send(res, 304, type, '', headers);
+    const gzip = payload.length > 16_384 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    if (!gzip) return this.send(res, 200, type, payload, headers);
+    this.send(res, 200, type, gzipSync(payload, { level: 1 }), { ...headers, 'Content-Encoding': 'gzip' });
   }
 
   private json(res: ServerResponse, status: number, value: unknown): void {
@@ -247,7 +284,7 @@ export class UiHttp {
         const status = q('status');
         if (status && !CATEGORIES.includes(status as Category)) throw new HttpError(400, 'unknown status');
         const t0 = performance.now();
-        const grid = await this.data.grid({
+        const grid = await (this.o.aws ?? this.data).grid({
           end: q('end'),
           days: q('days') ? int(q('days'), 'days') : undefined,
           status: status as Category | undefined,
@@ -256,12 +293,15 @@ export class UiHttp {
         // How long the server took, for `npm run bench` (scenario ui) and the browser's devtools.
         const body = JSON.stringify(grid);
         const ms = (performance.now() - t0).toFixed(1);
-        return this.send(res, 200, 'application/json; charset=utf-8', body, {
+        return this.sendRevalidated(req, res, 'application/json; charset=utf-8', body, {
           'Server-Timing': `grid;dur=${ms}`,
         });
       }
       case '/api/cell': {
-        const cell = await this.data.cell(str(q('pipeline'), 'pipeline'), str(q('day'), 'day'));
+        const cell = await (this.o.aws ?? this.data).cell(
+          str(q('pipeline'), 'pipeline'),
+          str(q('day'), 'day'),
+        );
         if (!cell) throw new HttpError(404, 'no such pipeline or day');
         return this.json(res, 200, cell);
       }
@@ -282,8 +322,8 @@ export class UiHttp {
       case '/api/graph':
         return this.graph(res, str(q('pipeline'), 'pipeline'));
       case '/api/actions': {
-        const list = await this.o.store.actions({ pipeline: q('pipeline'), limit: 200 });
-        return this.json(res, 200, { actions: list, readOnly: this.data.readOnly });
+        const list = await this.data.store.actions({ pipeline: q('pipeline'), limit: 200 });
+        return this.json(res, 200, { actions: list, readOnly: this.readOnly });
       }
       default:
         throw new HttpError(404, 'not found');
@@ -305,8 +345,9 @@ export class UiHttp {
 
   /** The pipeline's picture (the visualize renderer), cached per definition version. */
   private async graph(res: ServerResponse, pipeline: string): Promise<void> {
-    const p = await this.o.store.pipeline(pipeline);
-    const json = p && (await this.o.store.definitionJson(p.name, p.version));
+    const { store } = this.data;
+    const p = await store.pipeline(pipeline);
+    const json = p && (await store.definitionJson(p.name, p.version));
     if (!p || !json) throw new HttpError(404, 'no such pipeline');
     const key = `${p.name}\u0000${p.version}`;
     let svg = this.graphs.get(key);
@@ -323,12 +364,19 @@ export class UiHttp {
     const sent = req.headers['x-csrf-token'];
     if (typeof sent !== 'string' || !sameText(sent, this.csrf))
       throw new HttpError(403, 'missing or wrong CSRF token');
-    if (this.data.readOnly) throw new HttpError(403, 'etlctl ui runs read-only (--read-only)');
+    if (this.readOnly)
+      throw new HttpError(
+        403,
+        this.o.aws
+          ? 'etlctl ui on a target: aws mode is read-only'
+          : 'etlctl ui runs read-only (--read-only)',
+      );
     const body = await readJson(req);
     const pipeline = str(body.pipeline, 'pipeline');
     const note =
       typeof body.note === 'string' && body.note.trim() ? body.note.trim().slice(0, 1000) : undefined;
-    const { store, actor } = this.o;
+    const { store } = this.data;
+    const { actor } = this.o;
     let result: ActionResult;
     switch (path) {
       case '/api/actions/rerun':
@@ -381,7 +429,7 @@ export class UiHttp {
       do {
         entry.again = false;
         try {
-          await runStoredPipeline({ store: this.o.store, stateDir: this.o.stateDir, pipeline });
+          await runStoredPipeline({ store: this.data.store, stateDir: this.o.stateDir, pipeline });
         } catch {
           // Another process runs the pipeline (it takes the reset instances), or it cannot run:
           // the grid shows the instances still waiting, and the CLI says why.

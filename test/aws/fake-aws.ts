@@ -6,9 +6,11 @@
  * Every request is recorded (operation + raw body) so tests can inspect exactly what was sent.
  * Faults (throttling, InvalidRequestException, …) are scripted per operation.
  */
+import { ObjectsError, objectsOperation } from './fake-dp-objects.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeDpTasks } from './fake-dp-tasks.js';
 
 export interface RecordedRequest {
   service: 'datapipeline' | 'redshift-data' | 'sns' | 'unknown';
@@ -58,6 +60,8 @@ export interface ValidationOutcome {
 export class FakeAws {
   readonly requests: RecordedRequest[] = [];
   readonly pipelines = new Map<string, FakePipeline>();
+  /** The task API (PollForTask …) for `etlctl worker`: test/aws/fake-dp-tasks.ts. */
+  readonly tasks = new FakeDpTasks();
   private faults = new Map<string, Fault[]>();
   private server?: Server;
   private nextId = 1;
@@ -115,6 +119,8 @@ export class FakeAws {
         const json = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
         this.requests.push({ service: 'datapipeline', operation: op, body, json });
         if (this.fault(op, res, 'json')) return;
+        const task = this.tasks.handle(op, json, this.pipelines);
+        if (task) return this.sendJson(res, task.status, task.body);
         this.sendJson(res, 200, this.dataPipeline(op, json));
       } else if (target.startsWith('RedshiftData.')) {
         const op = target.slice('RedshiftData.'.length);
@@ -186,6 +192,13 @@ export class FakeAws {
   }
 
   private dataPipeline(op: string, json: Record<string, unknown>): unknown {
+    // QueryObjects / DescribeObjects (selectors, spheres, paging): test/aws/fake-dp-objects.ts.
+    try {
+      const objects = objectsOperation(op, json, this.pipelines.get(String(json.pipelineId ?? '')));
+      if (objects !== undefined) return objects;
+    } catch (e) {
+      throw e instanceof ObjectsError ? new ServiceError(400, e.type, e.message) : e;
+    }
     switch (op) {
       case 'CreatePipeline': {
         const name = String(json.name);
@@ -311,29 +324,6 @@ export class FakeAws {
           p.tags = [...p.tags.filter((x) => x.key !== t.key), t];
         }
         return {};
-      }
-      case 'QueryObjects': {
-        const p = this.pipeline(json);
-        const ids = json.sphere === 'INSTANCE' ? p.instances.map((i) => i.id) : p.objects.map((o) => o.id);
-        const limit = Number(json.limit ?? 100);
-        const start = json.marker ? Number(json.marker) : 0;
-        const more = start + limit < ids.length;
-        return {
-          ids: ids.slice(start, start + limit),
-          hasMoreResults: more,
-          ...(more ? { marker: String(start + limit) } : {}),
-        };
-      }
-      case 'DescribeObjects': {
-        const p = this.pipeline(json);
-        const ids = (json.objectIds as string[]) ?? [];
-        if (ids.length > 25)
-          throw new ServiceError(400, 'InvalidRequestException', 'objectIds: at most 25 identifiers');
-        const all = [...p.objects, ...p.instances];
-        return {
-          pipelineObjects: ids.map((id) => all.find((o) => o.id === id)).filter(Boolean),
-          hasMoreResults: false,
-        };
       }
       default:
         throw new ServiceError(400, 'InvalidRequestException', `fake server does not implement ${op}`);
