@@ -11,7 +11,7 @@ import type { DatasetId } from './datasets.js';
 import type { ColumnInfo } from './definition-lineage.js';
 import type { LineageGraph } from './graph.js';
 import type { CatalogColumn, CatalogDataset, CatalogEdge, Freshness } from './model.js';
-import type { PipelineInput } from './build.js';
+import type { PipelineInput } from './analyze.js';
 import type { CatalogSettings } from './settings.js';
 import type { TableFile, TableFiles } from './tables.js';
 

@@ -1,31 +1,27 @@
 /**
  * `etlctl catalog build` as a library call (issue 16): compile the pipelines (the one front end),
- * read their `meta:` blocks and the table definition files they use, trace lineage through every
- * Definition, read freshness from the local state store, and assemble catalog.json. Problems
+ * read their `meta:` blocks and trace lineage through every Definition (src/catalog/analyze.ts, in
+ * worker threads on large projects), read the table definition files they use and freshness from
+ * the local state store, and assemble catalog.json. Problems
  * (`catalog check`) are computed by src/catalog/check.ts from the assembled catalog.
  */
 import { resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
 import { etlctlVersion } from '../compile/index.js';
-import { compileAll } from './compile-pool.js';
-import type { Definition } from '../definition/model.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { hasErrors } from '../diagnostics.js';
-import { parseDurationMs } from '../local/period.js';
+import type { PipelineInput } from './analyze.js';
 import { assembleDatasets } from './assemble.js';
 import { catalogProblems } from './check.js';
-import type { ColumnInfo, DefinitionLineage } from './definition-lineage.js';
-import { definitionLineage } from './definition-lineage.js';
+import { analyzeAll } from './compile-pool.js';
 import { freshness } from './freshness.js';
 import { LineageGraph } from './graph.js';
-import type { PipelineMeta } from './meta.js';
-import { readPipelineMeta } from './meta.js';
 import type { Catalog, CatalogPipeline, Freshness } from './model.js';
 import { CATALOG_VERSION } from './model.js';
 import type { CatalogSettings } from './settings.js';
 import { catalogSettings } from './settings.js';
 import { readHistory } from './state.js';
-import { TableFiles } from './tables.js';
+import type { TableFiles } from './tables.js';
 
 export interface CatalogBuildOptions {
   /** Pipeline files and folders (default: `pipelines`). */
@@ -47,25 +43,11 @@ export interface CatalogBuildResult {
   sources: Map<string, string>;
 }
 
-export interface PipelineInput {
-  name: string;
-  file: string;
-  definition: Definition;
-  meta: PipelineMeta;
-  lineage: DefinitionLineage;
-}
+export type { PipelineInput } from './analyze.js';
 
 /** The state directory the local engine uses with this config (same rule as `pipeline activate`). */
 function stateDirOf(config: ResolvedConfig, cwd: string): string {
   return resolve(cwd, process.env.ETLCTL_STATE_DIR_OVERRIDE || config.local.stateDir);
-}
-
-function schedule(def: Definition): { text: string; periodMs?: number } {
-  const s = def.objects.find((o) => o.id === 'DefaultSchedule');
-  if (!s) return { text: 'on-demand' };
-  if (s.fields.occurrences === '1') return { text: 'one-time' };
-  const period = typeof s.fields.period === 'string' ? s.fields.period : '';
-  return { text: period, periodMs: parseDurationMs(period) };
 }
 
 function worst(list: (Freshness | undefined)[]): Freshness | undefined {
@@ -78,7 +60,7 @@ function worst(list: (Freshness | undefined)[]): Freshness | undefined {
 export async function buildCatalog(opts: CatalogBuildOptions = {}): Promise<CatalogBuildResult> {
   const cwd = opts.cwd ?? process.cwd();
   const now = opts.now ?? new Date();
-  const compiled = await compileAll(opts.paths && opts.paths.length > 0 ? opts.paths : ['pipelines'], {
+  const analyzed = await analyzeAll(opts.paths && opts.paths.length > 0 ? opts.paths : ['pipelines'], {
     mode: opts.mode,
     configPath: opts.configPath,
     cwd,
@@ -86,39 +68,20 @@ export async function buildCatalog(opts: CatalogBuildOptions = {}): Promise<Cata
     now,
     jobs: opts.jobs,
   });
-  const sources = compiled.sources;
-  const errors = compiled.pipelines.flatMap((p) => p.diagnostics.filter((d) => d.severity === 'error'));
+  const sources = analyzed.sources;
+  const errors = analyzed.pipelines.flatMap((p) => p.errors);
   if (errors.length > 0) return { diagnostics: errors, sources };
-  const config = compiled.config;
+  const config = analyzed.config;
   const { settings, diagnostics } = catalogSettings(config);
-  const tables = new TableFiles(cwd, config.defaults.resourceBasePath);
+  const tables = analyzed.tables;
+  for (const t of tables.all()) if (!sources.has(t.file)) sources.set(t.file, t.text);
   const inputs: PipelineInput[] = [];
-  for (const p of compiled.pipelines) {
-    if (!p.definition) continue;
-    const text = sources.get(p.file) ?? '';
-    const meta = readPipelineMeta(p.file, text, settings);
-    diagnostics.push(...meta.diagnostics);
-    for (const t of tables.addPipeline(resolve(cwd, p.file), text))
-      if (!sources.has(t.file)) sources.set(t.file, t.text);
-    inputs.push({
-      name: p.definition.meta?.pipelineName ?? p.file,
-      file: p.file,
-      definition: p.definition,
-      meta: meta.meta,
-      lineage: { activities: [], datasets: new Map(), columns: new Map() },
-    });
+  for (const p of analyzed.pipelines) {
+    if (!p.input) continue;
+    diagnostics.push(...p.metaDiagnostics);
+    inputs.push(p.input);
   }
   if (hasErrors(diagnostics)) return { diagnostics, sources };
-  const columnsOf = (_connection: string, table: string): ColumnInfo[] | undefined => {
-    const def = tables.byName.get(table)?.[0] ?? tables.byName.get(table.replace(/^public\./, ''))?.[0];
-    return def?.table.columns.map((c) => ({ name: c.name, type: c.type }));
-  };
-  for (const p of inputs)
-    p.lineage = definitionLineage(p.definition, {
-      databases: config.databases,
-      region: config.aws.region,
-      columnsOf,
-    });
   const catalog = await assemble(inputs, tables, config, settings, now, cwd);
   const findings = catalogProblems(catalog, tables, settings);
   const problems: Diagnostic[] = [];
@@ -154,7 +117,7 @@ async function assemble(
   const pipelines: CatalogPipeline[] = [];
   const tableFreshness = new Map<string, Freshness>();
   for (const p of inputs) {
-    const sched = schedule(p.definition);
+    const sched = p.schedule;
     const written = new Map<string, string[]>();
     for (const a of p.lineage.activities)
       for (const o of a.outputs) written.set(o, [...(written.get(o) ?? []), a.objectId]);
@@ -179,14 +142,12 @@ async function assemble(
             history: history?.get(p.name),
             now,
           });
-    const steps = p.definition.meta?.steps ?? [];
+    const steps = p.steps;
     pipelines.push({
       name: p.name,
       file: p.file,
       line: p.meta.line,
-      ...((p.meta.description ?? p.definition.meta?.description)
-        ? { description: p.meta.description ?? p.definition.meta?.description }
-        : {}),
+      ...((p.meta.description ?? p.description) ? { description: p.meta.description ?? p.description } : {}),
       ...(p.meta.owner ? { owner: p.meta.owner, ownerSource: 'pipeline' as const } : {}),
       ...(!p.meta.owner && settings.defaultOwner
         ? { owner: settings.defaultOwner, ownerSource: 'config' as const }

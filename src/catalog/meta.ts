@@ -4,8 +4,9 @@
  * validated; this reads the values with their lines and checks what a schema cannot: the time
  * zone exists, tags come from the configured vocabulary.
  *
- * Only the `meta:` block is parsed here (not the whole file again), at its real line numbers, so
- * a catalog over a thousand pipelines does not parse every pipeline twice.
+ * The compiler's parse of the file is used when the caller has it; otherwise only the `meta:`
+ * block is parsed here (not the whole file again), at its real line numbers, so a catalog over a
+ * thousand pipelines does not parse every pipeline twice.
  */
 import type { Diagnostic } from '../diagnostics.js';
 import { diag, didYouMean } from '../diagnostics.js';
@@ -71,18 +72,19 @@ export function checkTags(
     );
 }
 
+/** `parsed`: the whole file as the compiler parsed it (same path and text), when the caller has it. */
 export function readPipelineMeta(
   display: string,
   text: string,
   settings: CatalogSettings,
+  parsed?: YamlFile,
 ): { meta: PipelineMeta; diagnostics: Diagnostic[] } {
   const nameLine = (() => {
     const m = /^name:/m.exec(text);
     return m ? text.slice(0, m.index).split('\n').length : 1;
   })();
-  const block = metaBlock(text);
-  if (block === undefined) return { meta: { tags: [], line: nameLine }, diagnostics: [] };
-  const y = new YamlFile(display, block);
+  if (!/^meta:/m.test(text)) return { meta: { tags: [], line: nameLine }, diagnostics: [] };
+  const y = parsed ?? new YamlFile(display, metaBlock(text)!);
   const raw = isRecord(y.value) && isRecord(y.value.meta) ? y.value.meta : {};
   const diagnostics: Diagnostic[] = [];
   const meta: PipelineMeta = {

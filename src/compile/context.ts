@@ -52,12 +52,19 @@ type TableResult = { table?: TableDef; diagnostics: Diagnostic[] };
  * edited file is re-read by the next call (the local agent and tests compile repeatedly in one
  * process).
  */
-let shared: { tables: Map<string, TableResult>; isFile: Map<string, boolean> } | undefined;
+let shared:
+  | {
+      tables: Map<string, TableResult>;
+      isFile: Map<string, boolean>;
+      /** Resolved paths: every step reading a table definition checks it and the allowed roots. */
+      realPaths: Map<string, string>;
+    }
+  | undefined;
 
 /** Run `fn` with table definitions and file lookups cached across every DefinitionBuilder it creates. */
 export function withSharedTableCache<T>(fn: () => T): T {
   if (shared) return fn();
-  shared = { tables: new Map(), isFile: new Map() };
+  shared = { tables: new Map(), isFile: new Map(), realPaths: new Map() };
   try {
     return fn();
   } finally {
@@ -67,11 +74,16 @@ export function withSharedTableCache<T>(fn: () => T): T {
 
 /** A path with symbolic links resolved (as far as it exists). */
 function realPath(p: string): string {
+  const cached = shared?.realPaths.get(p);
+  if (cached !== undefined) return cached;
+  let real: string;
   try {
-    return realpathSync(p);
+    real = realpathSync(p);
   } catch {
-    return resolve(p);
+    real = resolve(p);
   }
+  shared?.realPaths.set(p, real);
+  return real;
 }
 
 /** Folders local files may be read from (see StepContext.readable). */

@@ -7,6 +7,7 @@ import { displayPath, loadConfig } from '../config/load.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { diag, EtlError, ExitCode } from '../diagnostics.js';
 import type { Definition } from '../definition/model.js';
+import type { YamlFile } from '../spec/yaml.js';
 import { withSharedTableCache } from './context.js';
 import { compilePipelineText } from './pipeline.js';
 
@@ -24,6 +25,11 @@ export interface CompileFileOptions {
   env?: NodeJS.ProcessEnv;
   /** Overrides of config values by dotted key (CLI flags such as --target). */
   overrides?: Record<string, unknown>;
+  /**
+   * Called with each pipeline as it is compiled, with its text and parsed YAML, for callers that
+   * read more from the same file (the catalog's `meta:`) without parsing it again.
+   */
+  onCompiled?: (pipeline: CompiledPipeline, parsed: { abs: string; text: string; yaml?: YamlFile }) => void;
 }
 
 export interface CompiledPipeline {
@@ -168,7 +174,9 @@ export function compileFiles(paths: string[], opts: CompileFileOptions = {}): Co
         if (d.file && !sources.has(d.file) && existsSync(resolve(cwd, d.file)))
           sources.set(d.file, readFileSync(resolve(cwd, d.file), 'utf8'));
       }
-      return { file: display, definition: r.definition, diagnostics: r.diagnostics };
+      const compiled = { file: display, definition: r.definition, diagnostics: r.diagnostics };
+      opts.onCompiled?.(compiled, { abs, text, yaml: r.file });
+      return compiled;
     }),
   );
   // Said once per command, with the first pipeline (the CLI prints pipeline diagnostics).

@@ -10,7 +10,7 @@ import { hasErrors } from '../diagnostics.js';
 import type { Definition } from '../definition/model.js';
 import { refsOf } from '../definition/model.js';
 import { parsePipelineText } from '../spec/pipeline.js';
-import type { KeyPath } from '../spec/yaml.js';
+import type { KeyPath, YamlFile } from '../spec/yaml.js';
 import { isRecord } from '../spec/yaml.js';
 import { DefinitionBuilder } from './context.js';
 import type { ScheduleOptions } from './header.js';
@@ -38,6 +38,8 @@ export interface CompileOptions extends ScheduleOptions {
 export interface CompileResult {
   definition?: Definition;
   diagnostics: Diagnostic[];
+  /** The parsed pipeline file (for callers reading more from it, such as the catalog). */
+  file?: YamlFile;
 }
 
 /** Activities no other activity waits for: what the teardown runs after. */
@@ -86,7 +88,7 @@ export function compilePipelineText(
   const diagnostics = [...parsed.diagnostics];
   const raw = parsed.raw;
   // Steps are still checked when only top-level problems were found, so every error is reported at once.
-  if (!raw || (hasErrors(diagnostics) && !Array.isArray(raw.steps))) return { diagnostics };
+  if (!raw || (hasErrors(diagnostics) && !Array.isArray(raw.steps))) return { diagnostics, file };
   const cfg = opts.config;
   const schedule = readSchedule(raw, file, cfg, opts, diagnostics);
   const info = pipelineInfo(raw, file, absPath, cfg, schedule.frequency, diagnostics);
@@ -108,7 +110,11 @@ export function compilePipelineText(
       ...cfg.aws.tags,
       ...Object.fromEntries(Object.entries(raw.tags).map(([k, v]) => [k, String(v)])),
     };
-  return { definition: hasErrors(b.diagnostics) ? undefined : definition, diagnostics: b.diagnostics };
+  return {
+    definition: hasErrors(b.diagnostics) ? undefined : definition,
+    diagnostics: b.diagnostics,
+    file,
+  };
 }
 
 export function frequencyOf(def: Definition): Frequency | undefined {

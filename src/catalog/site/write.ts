@@ -7,7 +7,7 @@
  *   assets/catalog.js     the catalog as a script (file:// pages may not fetch JSON)
  *   assets/app.js, assets/style.css
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import catalogSchema from '../catalog.schema.json' with { type: 'json' };
 import { diag, EtlError, ExitCode } from '../../diagnostics.js';
@@ -46,18 +46,32 @@ const INDEX_HTML = `<!doctype html>
 
 export const CATALOG_SCHEMA: object = catalogSchema;
 
-export function writeCatalogSite(dir: string, catalog: Catalog): string[] {
-  const files: [string, string][] = [
-    ['catalog.json', JSON.stringify(catalog, null, 2) + '\n'],
-    ['catalog.schema.json', JSON.stringify(catalogSchema, null, 2) + '\n'],
-    ['index.html', INDEX_HTML],
-    ['assets/catalog.js', `window.ETLCTL_CATALOG = ${scriptJson(catalog)};\n`],
-    ['assets/app.js', APP_JS],
-    ['assets/style.css', STYLE_CSS],
+/**
+ * Writes the folder. The large files are written while the next one is serialized (a catalog of
+ * a thousand pipelines is megabytes of JSON), and all of them at once.
+ */
+export async function writeCatalogSite(dir: string, catalog: Catalog): Promise<string[]> {
+  const names = [
+    'catalog.json',
+    'catalog.schema.json',
+    'index.html',
+    'assets/catalog.js',
+    'assets/app.js',
+    'assets/style.css',
   ];
+  const writes: Promise<void>[] = [];
+  const write = (name: string, text: string) => writes.push(writeFile(join(dir, name), text));
   try {
-    mkdirSync(join(dir, 'assets'), { recursive: true });
-    for (const [name, text] of files) writeFileSync(join(dir, name), text);
+    await mkdir(join(dir, 'assets'), { recursive: true });
+    write('catalog.json', JSON.stringify(catalog, null, 2) + '\n');
+    write('assets/catalog.js', `window.ETLCTL_CATALOG = ${scriptJson(catalog)};\n`);
+    write('catalog.schema.json', JSON.stringify(catalogSchema, null, 2) + '\n');
+    write('index.html', INDEX_HTML);
+    write('assets/app.js', APP_JS);
+    write('assets/style.css', STYLE_CSS);
+    // Every write is settled before an error is reported: none is left running.
+    const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (e) {
     throw new EtlError(
       diag('ETL3512', `cannot write the catalog to ${dir}: ${(e as Error).message}`, {
@@ -66,5 +80,5 @@ export function writeCatalogSite(dir: string, catalog: Catalog): string[] {
       ExitCode.ENVIRONMENT,
     );
   }
-  return files.map(([name]) => join(dir, name));
+  return names.map((name) => join(dir, name));
 }

@@ -30,7 +30,7 @@ export function register(program: Command): void {
         if (!r.catalog) return outcome<CatalogBuildResult>(null, r.diagnostics, ExitCode.FAILURE, r.sources);
         const { writeCatalogSite } = await import('../../catalog/site/write.js');
         const dir = resolve(flags.output ?? '.etlctl/catalog');
-        writeCatalogSite(dir, r.catalog);
+        await writeCatalogSite(dir, r.catalog);
         const c = r.catalog;
         const result: CatalogBuildResult = {
           output: dir,
