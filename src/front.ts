@@ -202,6 +202,28 @@ function checkPaths(paths: string[], cwd: string, allowJson: boolean, onlyJson: 
   if (problems.length > 0) throw new EtlError(problems, ExitCode.USAGE);
 }
 
+/**
+ * A shared state store (issue 15): data handed between steps and the databases must be reachable
+ * from every agent's machine (ETL7810, ETL7811). Said by validate as by activate and the agent,
+ * at the config line that causes it.
+ */
+async function sharedFindings(
+  config: ResolvedConfig,
+  pipelines: CheckedPipeline[],
+  display: string | undefined,
+): Promise<void> {
+  const { sharedStoreProblems } = await import('./local/shared.js');
+  const { locateConfigFindings } = await import('./config/where.js');
+  for (const p of pipelines) {
+    if (!p.definition) continue;
+    const found = locateConfigFindings(sharedStoreProblems(config, p.definition), config.values, display);
+    if (found.length === 0) continue;
+    p.diagnostics = sortDiagnostics([...p.diagnostics, ...found]);
+    p.ok = false;
+    p.runnable = false;
+  }
+}
+
 export async function loadAndCheck(paths: string[], opts: FrontOptions = {}): Promise<Checked> {
   const cwd = opts.cwd ?? process.cwd();
   const now = opts.now ?? new Date();
@@ -281,7 +303,20 @@ export async function loadAndCheck(paths: string[], opts: FrontOptions = {}): Pr
         ),
       );
   }
-  const diagnostics = sortDiagnostics(pipelines.flatMap((p) => p.diagnostics));
+  if (config?.local.stateUrl && config.target !== 'aws')
+    await sharedFindings(config, pipelines, config.file && displayPath(config.file, cwd));
+  // A config finding shared by several pipelines is said once.
+  const seen = new Set<string>();
+  const diagnostics = sortDiagnostics(
+    pipelines
+      .flatMap((p) => p.diagnostics)
+      .filter((d) => {
+        const key = `${d.code}\0${d.file ?? ''}\0${d.line ?? ''}\0${d.message}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      }),
+  );
   return {
     config,
     pipelines,

@@ -5,6 +5,7 @@
  */
 import { ref } from '../src/definition/model.js';
 import { DATABASE_PARAM, SCRIPT_ARGUMENTS, scriptArguments, TSV_COPY_OPTIONS } from './common.js';
+import { INPUT_COLUMNS_PARAM, LOAD_TRANSFORMS_PARAM, loadInput } from './pii-load.js';
 import { s3InputAs, singleInput } from './s3-input.js';
 import { sqlTable } from './sql-names.js';
 import type { StepPlugin } from './types.js';
@@ -43,6 +44,8 @@ const plugin: StepPlugin = {
       database: DATABASE_PARAM,
       insert_mode: { type: 'string', enum: INSERT_MODES, description: 'default TRUNCATE' },
       script_arguments: SCRIPT_ARGUMENTS,
+      transforms: LOAD_TRANSFORMS_PARAM,
+      input_columns: INPUT_COLUMNS_PARAM,
     },
     required: ['table_definition'],
   },
@@ -51,6 +54,8 @@ const plugin: StepPlugin = {
     const table = ctx.tableDefinition('table_definition');
     const target = ctx.database('database', { engines: ['redshift', 'postgres'] });
     if (!table || !target || !input) return;
+    const data = loadInput(ctx, input, target, { def: table, key: 'table_definition' });
+    if (data === null) return;
     const { options, unknown } = copyOptionsFromArguments(scriptArguments(ctx.params.script_arguments));
     for (const u of unknown)
       ctx.error(
@@ -71,7 +76,7 @@ const plugin: StepPlugin = {
     });
     ctx.activity('Load', 'RedshiftCopyActivity', {
       // commandOptions only apply when the input node has no dataFormat (AWS ignores them otherwise).
-      input: ref(s3InputAs(ctx, input, 'none')),
+      input: ref(s3InputAs(ctx, data, 'none')),
       output: ref(node),
       insertMode: ctx.str('insert_mode') ?? 'TRUNCATE',
       commandOptions: options,

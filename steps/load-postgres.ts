@@ -8,6 +8,7 @@ import { postgresConnection } from './connections.js';
 import { s3InputAs, singleInput } from './s3-input.js';
 import { sqlNameParam, sqlTable } from './sql-names.js';
 import { checkSingleStatement } from './sql-text.js';
+import { INPUT_COLUMNS_PARAM, LOAD_TRANSFORMS_PARAM, loadInput } from './pii-load.js';
 import type { StepPlugin } from './types.js';
 
 const plugin: StepPlugin = {
@@ -34,6 +35,8 @@ const plugin: StepPlugin = {
         type: 'string',
         description: 'Postgres connection name (default: the only Postgres connection in the config)',
       },
+      transforms: LOAD_TRANSFORMS_PARAM,
+      input_columns: INPUT_COLUMNS_PARAM,
     },
   },
   compile(ctx) {
@@ -46,6 +49,8 @@ const plugin: StepPlugin = {
       ctx.str('table_definition') !== undefined ? ctx.tableDefinition('table_definition') : undefined;
     if (!input || !target || named === null || !oneStatement) return;
     if (ctx.str('table_definition') !== undefined && !def) return;
+    const data = loadInput(ctx, input, target, def ? { def, key: 'table_definition' } : undefined);
+    if (data === null) return;
     const table = named?.sql ?? (def ? sqlTable(def).full : undefined);
     let insertQuery = insert;
     if (insertQuery === undefined && def) {
@@ -68,7 +73,7 @@ const plugin: StepPlugin = {
       insertQuery,
       schedule: ctx.pipeline.frequency.kind === 'on-demand' ? undefined : ref('DefaultSchedule'),
     });
-    ctx.activity('Load', 'CopyActivity', { input: ref(s3InputAs(ctx, input, 'tsv')), output: ref(node) });
+    ctx.activity('Load', 'CopyActivity', { input: ref(s3InputAs(ctx, data, 'tsv')), output: ref(node) });
     return {};
   },
 };

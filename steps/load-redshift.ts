@@ -7,6 +7,7 @@ import { schemaAndTable } from './connections.js';
 import { DATABASE_PARAM, TSV_COPY_OPTIONS } from './common.js';
 import { INSERT_MODES } from './create-load-redshift.js';
 import { s3InputAs, singleInput } from './s3-input.js';
+import { INPUT_COLUMNS_PARAM, LOAD_TRANSFORMS_PARAM, loadInput } from './pii-load.js';
 import type { StepPlugin } from './types.js';
 
 const COMPRESSION: Record<string, string | undefined> = {
@@ -40,6 +41,8 @@ const plugin: StepPlugin = {
         description: 'compression of the input files',
       },
       database: DATABASE_PARAM,
+      transforms: LOAD_TRANSFORMS_PARAM,
+      input_columns: INPUT_COLUMNS_PARAM,
     },
     required: ['schema', 'table'],
   },
@@ -59,6 +62,8 @@ const plugin: StepPlugin = {
     const input = singleInput(ctx);
     const target = ctx.database('database', { engines: ['redshift', 'postgres'] });
     if (!ok || !names || !target || !input) return;
+    const data = loadInput(ctx, input, target);
+    if (data === null) return;
     const options = [...TSV_COPY_OPTIONS, 'TRUNCATECOLUMNS'];
     const compression = COMPRESSION[ctx.str('compression') ?? 'none'];
     if (compression) options.push(compression);
@@ -72,7 +77,7 @@ const plugin: StepPlugin = {
       schedule: ctx.pipeline.frequency.kind === 'on-demand' ? undefined : ref('DefaultSchedule'),
     });
     ctx.activity('Load', 'RedshiftCopyActivity', {
-      input: ref(s3InputAs(ctx, input, 'none')),
+      input: ref(s3InputAs(ctx, data, 'none')),
       output: ref(node),
       insertMode: ctx.str('insert_mode') ?? 'TRUNCATE',
       commandOptions: options,

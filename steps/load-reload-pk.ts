@@ -12,6 +12,7 @@ import { DATABASE_PARAM, SCRIPT_ARGUMENTS, scriptArguments } from './common.js';
 import { copyOptionsFromArguments, createIfMissing } from './create-load-redshift.js';
 import { s3InputAs, singleInput } from './s3-input.js';
 import { sqlTable } from './sql-names.js';
+import { INPUT_COLUMNS_PARAM, LOAD_TRANSFORMS_PARAM, loadInput } from './pii-load.js';
 import type { StepPlugin } from './types.js';
 
 function checkColumns(ctx: StepContext, staging: TableDef, production: TableDef): boolean {
@@ -53,6 +54,8 @@ const plugin: StepPlugin = {
         description: 'not supported here; use a primary-key-check step with log_to_s3',
       },
       database: DATABASE_PARAM,
+      transforms: LOAD_TRANSFORMS_PARAM,
+      input_columns: INPUT_COLUMNS_PARAM,
     },
     required: ['staging_table_definition', 'production_table_definition'],
   },
@@ -72,6 +75,8 @@ const plugin: StepPlugin = {
       return;
     }
     if (!checkColumns(ctx, staging, production)) return;
+    const data = loadInput(ctx, input, target, { def: staging, key: 'staging_table_definition' });
+    if (data === null) return;
     const { options, unknown } = copyOptionsFromArguments(scriptArguments(ctx.params.script_arguments));
     if (unknown.length > 0) {
       for (const u of unknown)
@@ -103,7 +108,7 @@ const plugin: StepPlugin = {
       schedule,
     });
     ctx.activity('CreateAndLoad', 'RedshiftCopyActivity', {
-      input: ref(s3InputAs(ctx, input, 'none')),
+      input: ref(s3InputAs(ctx, data, 'none')),
       output: ref(stagingNode),
       insertMode: 'TRUNCATE',
       commandOptions: options,

@@ -9,7 +9,7 @@ import type { TableDef } from '../src/compile/table-definition.js';
 import { ref, type FieldValue } from '../src/definition/model.js';
 import { diag } from '../src/diagnostics.js';
 import type { FedLoad } from '../src/transforms/policy.js';
-import { covered, flowSteps, loadsFedBy, suggestedTransform } from '../src/transforms/policy.js';
+import { covered, flowSteps, loadsFedBy } from '../src/transforms/policy.js';
 import { transformSettings } from '../src/transforms/settings.js';
 import type { TransformSpec } from '../src/transforms/spec.js';
 import { parseTransforms } from '../src/transforms/spec.js';
@@ -52,7 +52,13 @@ export function stepTransforms(ctx: StepContext, source?: TableDef): TransformSp
     if (!kind || covered(specs, col.name)) continue;
     specs.push({ column: col.name, kind, ...(kind === 'mask' ? { keep: 'none' as const } : {}) });
   }
-  checkPolicy(ctx, fed, specs);
+  if (!checkSpecs(ctx, specs, raw)) return null;
+  return specs.length ? specs : undefined;
+}
+
+/** Keys and connections the specs name exist (ETL3703, ETL2021); records the key id each keyed column uses. */
+export function checkSpecs(ctx: StepContext, specs: TransformSpec[], raw: unknown): boolean {
+  const settings = transformSettings(ctx.config);
   for (const s of specs) {
     if ((s.kind === 'hmac_sha256' || s.kind === 'encrypt') && !(s.key ?? settings.defaultKey)) {
       ctx.error(
@@ -63,7 +69,7 @@ export function stepTransforms(ctx: StepContext, source?: TableDef): TransformSp
           : [],
         'add `key: <id>` to the transform or set transforms.default_key, with transforms.keys.<id>: ${env:VAR}',
       );
-      return null;
+      return false;
     }
     const key = s.key ?? settings.defaultKey;
     if (key && (s.kind === 'hmac_sha256' || s.kind === 'encrypt') && settings.keys[key] === undefined) {
@@ -75,7 +81,7 @@ export function stepTransforms(ctx: StepContext, source?: TableDef): TransformSp
           : [],
         `add transforms.keys.${key}: \${env:VARIABLE} to the config`,
       );
-      return null;
+      return false;
     }
     // The definition records which key each keyed column used (decision 6: the id, never the value).
     if (key && (s.kind === 'hmac_sha256' || s.kind === 'encrypt')) s.key = key;
@@ -85,11 +91,11 @@ export function stepTransforms(ctx: StepContext, source?: TableDef): TransformSp
           'transforms',
           s.column,
         ]);
-        return null;
+        return false;
       }
     }
   }
-  return specs.length ? specs : undefined;
+  return true;
 }
 
 /** The extract as `etlctl task copy`: query → transforms → the output S3 directory. */
@@ -142,31 +148,4 @@ function fedLoads(ctx: StepContext): FedTable[] {
     ctx.b.diagnostics.length = n;
     return { ...f, def };
   });
-}
-
-/**
- * ETL3710: a pii/sensitive column of a table this data is loaded into, on a connection not marked
- * restricted, that no transform covers — reported at the load step's table definition line.
- */
-function checkPolicy(ctx: StepContext, fed: FedTable[], specs: TransformSpec[]): void {
-  for (const f of fed) {
-    if (!f.def || (f.connection && ctx.config.databases[f.connection]?.restricted === true)) continue;
-    for (const col of f.def.columns) {
-      if ((col.pii !== 'pii' && col.pii !== 'sensitive') || covered(specs, col.name)) continue;
-      const kind = suggestedTransform(col.pii, col.name);
-      const example = kind === 'mask' ? `{ mask: { keep: domain } }` : kind;
-      ctx.b.diagnostics.push(
-        ctx.pipeline.file.at(
-          ['steps', f.step.index, f.key],
-          'ETL3710',
-          `column ${f.def.fullName}.${col.name} is ${col.pii} and reaches ${f.connection ?? 'the warehouse'} (not restricted) untransformed`,
-          {
-            hint:
-              `add to step '${ctx.step.name}': transforms: { ${col.name}: ${example} }, ` +
-              `or set transforms.policy.${col.pii} in the config, or mark databases.${f.connection ?? '<name>'}.restricted: true`,
-          },
-        ),
-      );
-    }
-  }
 }

@@ -297,7 +297,7 @@ function withReason<T extends { status: string; error?: string }>(outcome: T, wh
   return { ...outcome, error: `${outcome.error}: ${reason}${more}` };
 }
 
-interface ContextParts {
+export interface ContextParts {
   why: FailureLines;
   target: EvalTarget;
   lease: Lease;
@@ -314,8 +314,16 @@ function stepDir(stateDir: string, pipeline: string, l: RunInstance): string {
   return dir;
 }
 
-/** What the activity runner sees: its evaluated object, references, connections, S3, log, env. */
-function attemptContext(env: AttemptEnv, l: RunInstance, run: AttemptRun, p: ContextParts): ShellContext {
+/**
+ * What the activity runner sees: its evaluated object, references, connections, S3, log, env.
+ * Exported for `etlctl worker` (src/aws/worker/), which checks precondition tasks with it.
+ */
+export function attemptContext(
+  env: AttemptEnv,
+  l: RunInstance,
+  run: AttemptRun,
+  p: ContextParts,
+): ShellContext {
   const { graph, pipeline, stateDir } = env;
   let lastProgress = 0;
   const log = (line: string): void => {

@@ -13,6 +13,7 @@
  */
 import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import type { PipelineObject } from '../definition/model.js';
+import { copyTaskOf } from './activities/etlctl-task.js';
 import type { StreamHandoff } from './activities/types.js';
 import type { ObjectGraph } from './objects.js';
 import type { LocalS3 } from './s3.js';
@@ -200,11 +201,16 @@ export function planHandoffs(
     const ups = upstreamOf.get(reader.id) ?? [];
     if (ups.length !== 1) continue;
     const writer = ups[0];
-    if (!COPY_TYPES.has(graph.type(writer) ?? '')) continue;
+    // `etlctl task copy` (a step with transforms) runs in the engine and writes like a copy.
+    const task = COPY_TYPES.has(graph.type(writer) ?? '') ? undefined : copyTaskOf(writer);
+    if (!task && !COPY_TYPES.has(graph.type(writer) ?? '')) continue;
     const outputs = graph.refs(writer, 'output');
     if (outputs.length !== 1 || graph.type(outputs[0]) !== 'S3DataNode') continue;
     const path = s3Path(graph, inputs[0]);
     if (path === undefined || path !== s3Path(graph, outputs[0])) continue;
+    if (task && (task.toS3 === undefined || sameS3Location(task.toS3) !== path)) continue;
+    // The task holds the embedded-database lock for its whole run: its reader must not need it.
+    if (task && usesEmbeddedDatabase(reader)) continue;
     if (graph.refs(reader, 'precondition').length > 0 || graph.refs(inputs[0], 'precondition').length > 0)
       continue;
     if (graph.str(reader, 'attemptTimeout') !== undefined) continue;

@@ -325,7 +325,7 @@ async function execute(c: RunContext, p: Prepared): Promise<RunSummary> {
   // Only now, owning the pipeline's run, may this process stop what a dead run left running.
   for (const a of recorded.interrupted) killStray(a.pid, a.id);
   const runId = recorded.runId;
-  c.commitScope = commitScope(store.location, c.pipeline, p.pipelineRow.first_activation);
+  c.commitScope = commitScope(store.identity ?? store.location, c.pipeline, p.pipelineRow.first_activation);
   try {
     const instances: RunInstance[] = plan.items.map((item, k) => {
       const row = recorded.instances[k];

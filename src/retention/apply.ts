@@ -3,11 +3,12 @@
  * (`<state dir>/audit.ndjson`: time, action, kind, item, pipeline, reason) as it goes. An item
  * that changed since it was planned (a file written again) is skipped, not deleted.
  */
-import { appendFile, readFile, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { diag } from '../diagnostics.js';
 import type { StateStore } from '../local/state/store.js';
+import { rewriteAppendLog } from './append-log.js';
 import type { CleanItem, CleanPlan } from './plan.js';
 
 export const AUDIT_LOG = 'audit.ndjson';
@@ -74,23 +75,25 @@ export async function applyClean(
   return { deleted, skipped, diagnostics };
 }
 
-/** Rewrites the alert log without the planned lines (each checked against its time). */
+/**
+ * Removes the planned lines from the alert log (each checked against its time), keeping every line
+ * appended meanwhile (append-log.ts).
+ */
 async function deleteAlerts(plan: CleanPlan, by: string, deleted: CleanItem[]): Promise<void> {
   const items = plan.items.filter((i) => i.kind === 'alert');
   if (items.length === 0) return;
   const path = join(plan.stateDir, 'alerts.ndjson');
-  const lines = (await readFile(path, 'utf8').catch(() => '')).split('\n');
+  const lineOf = (item: CleanItem) => Number(item.id.slice(item.id.lastIndexOf(':') + 1)) - 1;
   const drop = new Set<number>();
+  await rewriteAppendLog(path, (lines) => {
+    for (const item of items) {
+      const n = lineOf(item);
+      if (lines[n] !== undefined && lines[n].includes(`"time":"${item.at}"`)) drop.add(n);
+    }
+    return lines.filter((_, i) => !drop.has(i));
+  });
   for (const item of items) {
-    const n = Number(item.id.slice(item.id.lastIndexOf(':') + 1)) - 1;
-    const line = lines[n];
-    if (line === undefined || !line.includes(`"time":"${item.at}"`)) continue;
-    drop.add(n);
-  }
-  await writeFile(path, lines.filter((_, i) => !drop.has(i)).join('\n'));
-  for (const item of items) {
-    const n = Number(item.id.slice(item.id.lastIndexOf(':') + 1)) - 1;
-    if (!drop.has(n)) continue;
+    if (!drop.has(lineOf(item))) continue;
     await audit(plan.stateDir, item, by);
     deleted.push(item);
   }

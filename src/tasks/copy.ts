@@ -10,17 +10,30 @@ import type { ResolvedConfig } from '../config/types.js';
 import { diag, EtlError, ExitCode } from '../diagnostics.js';
 import { partChunks } from '../local/activities/data.js';
 import type { LocalS3 } from '../local/s3.js';
-import { createLocalS3, joinS3 } from '../local/s3.js';
+import { createLocalS3, formatS3Uri, joinS3, parseS3Uri } from '../local/s3.js';
 import { buildPlan } from '../transforms/plan.js';
 import { transformSettings } from '../transforms/settings.js';
 import type { TransformSpec } from '../transforms/spec.js';
 import { isTransformKind } from '../transforms/spec.js';
-import type { AppliedTransform } from '../transforms/stream.js';
+import type { AppliedTransform, TransformPlan } from '../transforms/stream.js';
 import { TsvColumnTransform } from '../transforms/stream.js';
 import { Connections, taskStateDir } from './connect.js';
+import type { StreamHandoff } from '../local/activities/types.js';
 
-/** The metadata object written beside the data parts (hidden from loads by its leading `_`). */
-export const TRANSFORMS_META = '_etlctl_transforms.json';
+/**
+ * Where the metadata of an output goes: not inside its prefix, which a Redshift COPY on AWS reads
+ * whole (a leading `_` hides files only from local loads), but in a sibling `_etlctl_meta/`
+ * folder: `s3://b/data/step/output/` → `s3://b/data/step/_etlctl_meta/output.transforms.json`.
+ * A COPY from `…/output` (with or without the slash) never matches it.
+ */
+export function transformsMetaUri(dir: string): string {
+  const u = parseS3Uri(dir);
+  const key = u.key.replace(/\/+$/, '');
+  const cut = key.lastIndexOf('/');
+  const parent = cut >= 0 ? key.slice(0, cut + 1) : '';
+  const name = key.slice(cut + 1) || 'output';
+  return formatS3Uri({ ...u, key: `${parent}_etlctl_meta/${name}.transforms.json` });
+}
 
 export interface CopyTaskOptions {
   /** Source: a named connection and a SELECT, or S3 data with its column names. */
@@ -42,6 +55,14 @@ export interface CopyTaskOptions {
   config?: ResolvedConfig;
   /** S3 to use instead of the configured one (tests, the engine). */
   s3?: LocalS3;
+  /** Directory the config is found from and relative paths resolve against (default: cwd). */
+  cwd?: string;
+  /** The engine's reader of this output, fed as the data is written (src/local/handoff.ts). */
+  handoff?: StreamHandoff;
+  /** Stops the copy: the source connections close, the output is not committed. */
+  signal?: AbortSignal;
+  /** Records passed so far, for progress. */
+  progress?: (rows: number) => void;
 }
 
 export interface CopyTaskReport {
@@ -112,7 +133,8 @@ async function s3Source(s3: LocalS3, uri: string): Promise<Readable> {
 
 export async function runCopyTask(opts: CopyTaskOptions): Promise<CopyTaskReport> {
   const env = opts.env ?? process.env;
-  const config = opts.config ?? loadConfig({ mode: opts.mode, configPath: opts.configPath, env });
+  const config =
+    opts.config ?? loadConfig({ mode: opts.mode, configPath: opts.configPath, env, cwd: opts.cwd });
   const specs = parseSpecs(opts.transforms);
   if (!!opts.fromDatabase === !!opts.fromS3)
     throw usage('give one source: --from-database with --query, or --from-s3');
@@ -122,9 +144,13 @@ export async function runCopyTask(opts: CopyTaskOptions): Promise<CopyTaskReport
   if (opts.fromS3 && !opts.columns?.length)
     throw usage('--from-s3 needs --columns (the column names of the data)');
   if (opts.toDatabase && !opts.table) throw usage('--to-database needs --table');
-  const conns = new Connections({ config, stateDir: taskStateDir(config, env), env });
+  const conns = new Connections({ config, stateDir: taskStateDir(config, env, opts.cwd), env });
   const s3 = opts.s3 ?? taskS3(config, env);
+  // Stopped: closing the sessions ends the running query; the stream errors and nothing commits.
+  const stop = (): void => void conns.closeAll();
+  opts.signal?.addEventListener('abort', stop, { once: true });
   try {
+    opts.signal?.throwIfAborted();
     const columns = opts.fromDatabase
       ? await queryColumns(conns, opts.fromDatabase, opts.query!)
       : opts.columns!;
@@ -135,9 +161,14 @@ export async function runCopyTask(opts: CopyTaskOptions): Promise<CopyTaskReport
       connect: (n) => conns.get(n),
     });
     const transform = new TsvColumnTransform(plan);
+    transform.onChunk = opts.progress;
     const source = await openSource(opts, conns, s3);
+    if (opts.signal) {
+      const signal = opts.signal;
+      signal.addEventListener('abort', () => source.destroy(signal.reason as Error), { once: true });
+    }
     const rows = opts.toS3
-      ? await toS3(s3, opts.toS3, source, transform, plan.applied.bind(plan), plan.outputColumns)
+      ? await toS3(s3, opts.toS3, source, transform, plan, opts.handoff)
       : await toTable(conns, opts.toDatabase!, opts.table!, source, transform, plan.outputColumns);
     return {
       pipeline: opts.pipeline,
@@ -148,9 +179,23 @@ export async function runCopyTask(opts: CopyTaskOptions): Promise<CopyTaskReport
       transforms: plan.applied(),
     };
   } finally {
+    opts.signal?.removeEventListener('abort', stop);
     await conns.closeAll();
   }
 }
+
+/** The report as `etlctl task copy` prints it: one `ETLCTL-TRANSFORM` line per column, then the total. */
+export function copyReportLines(r: CopyTaskReport): string[] {
+  return [
+    ...r.transforms.map(
+      (t) => `${TRANSFORM_LINE}${r.step}: column ${t.column}: ${t.transform}, ${t.values} values`,
+    ),
+    `copied ${r.rows} rows to ${r.output} (columns: ${r.columns.join(', ')})`,
+  ];
+}
+
+/** The prefix the local engine lifts from a step's output into the run report. */
+export const TRANSFORM_LINE = 'ETLCTL-TRANSFORM ';
 
 /** The source bytes; a database extract streams as it is read, its errors fail the stream. */
 async function openSource(opts: CopyTaskOptions, conns: Connections, s3: LocalS3): Promise<Readable> {
@@ -166,8 +211,8 @@ async function toS3(
   dir: string,
   source: Readable,
   transform: TsvColumnTransform,
-  applied: () => AppliedTransform[],
-  columns: string[],
+  plan: TransformPlan,
+  handoff: StreamHandoff | undefined,
 ): Promise<number> {
   const prefix = dir.replace(/\/+$/, '') + '/';
   const target = joinS3(dir, 'part-00000');
@@ -175,8 +220,10 @@ async function toS3(
     (u) => u.startsWith(prefix) && !u.slice(prefix.length).includes('/'),
   );
   const upload = await s3.write(target);
+  // In the engine, the load reading this output gets the bytes as they are written.
+  const tee = handoff?.sinkFor(dir, target);
   try {
-    await pipeline(source, transform, upload.stream);
+    await pipeline([source, transform, ...(tee ? [tee] : []), upload.stream]);
     await upload.commit();
   } catch (e) {
     await upload.abort();
@@ -185,8 +232,12 @@ async function toS3(
   for (const old of before) if (old !== target) await s3.remove(old);
   // Where the data came from is in the definition; this says what was done to it, and with which key.
   await s3.writeText(
-    joinS3(dir, TRANSFORMS_META),
-    JSON.stringify({ columns, transforms: applied().map(({ values: _v, ...t }) => t) }, null, 2) + '\n',
+    transformsMetaUri(dir),
+    JSON.stringify(
+      { columns: plan.outputColumns, transforms: plan.applied().map(({ values: _v, ...t }) => t) },
+      null,
+      2,
+    ) + '\n',
   );
   return transform.rows;
 }

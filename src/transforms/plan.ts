@@ -11,7 +11,8 @@ import { keyIdFor, resolveKey } from './settings.js';
 import type { TransformSpec } from './spec.js';
 import type { ColumnAction, PlanColumn } from './stream.js';
 import { TransformPlan } from './stream.js';
-import { encryptValue, hmacSha256, maskValue } from './values.js';
+import { HmacSha256 } from './hmac.js';
+import { encryptValue, maskValue } from './values.js';
 import { idLookup, tokenLookup } from './vault.js';
 
 export interface PlanEnv {
@@ -27,7 +28,9 @@ async function actionFor(spec: TransformSpec, p: PlanEnv): Promise<ColumnAction>
       return { spec };
     case 'hmac_sha256': {
       const key = resolveKey(p.config, p.settings, keyIdFor(p.settings, spec.key), p.env);
-      return { spec, keyId: key.id, apply: (v) => hmacSha256(key.bytes, v) };
+      // The key is prepared once per column; the stream hashes the raw bytes of each value with it.
+      const hmac = new HmacSha256(key.bytes);
+      return { spec, keyId: key.id, hmac, apply: (v) => hmac.hex(v) };
     }
     case 'encrypt': {
       const key = resolveKey(p.config, p.settings, keyIdFor(p.settings, spec.key), p.env);

@@ -10,6 +10,7 @@ import { ObjectsError, objectsOperation } from './fake-dp-objects.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeDpTasks } from './fake-dp-tasks.js';
 
 export interface RecordedRequest {
   service: 'datapipeline' | 'redshift-data' | 'sns' | 'unknown';
@@ -59,6 +60,8 @@ export interface ValidationOutcome {
 export class FakeAws {
   readonly requests: RecordedRequest[] = [];
   readonly pipelines = new Map<string, FakePipeline>();
+  /** The task API (PollForTask …) for `etlctl worker`: test/aws/fake-dp-tasks.ts. */
+  readonly tasks = new FakeDpTasks();
   private faults = new Map<string, Fault[]>();
   private server?: Server;
   private nextId = 1;
@@ -116,6 +119,8 @@ export class FakeAws {
         const json = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
         this.requests.push({ service: 'datapipeline', operation: op, body, json });
         if (this.fault(op, res, 'json')) return;
+        const task = this.tasks.handle(op, json, this.pipelines);
+        if (task) return this.sendJson(res, task.status, task.body);
         this.sendJson(res, 200, this.dataPipeline(op, json));
       } else if (target.startsWith('RedshiftData.')) {
         const op = target.slice('RedshiftData.'.length);

@@ -141,3 +141,101 @@ describe('the PII policy check (validate time)', () => {
     expect(r.errors.map((e) => e.code)).toEqual(['ETL3711', 'ETL3711']);
   });
 });
+
+describe('transforms and the policy on load steps', () => {
+  const users = [
+    'CREATE TABLE staging.users (',
+    '  id INTEGER NOT NULL,',
+    '  email VARCHAR(256),   -- etlctl: pii=pii',
+    '  country CHAR(2)',
+    ');',
+  ].join('\n');
+  const files = { 'tables/users.sql': users };
+  const fromS3 = (...load: string[]) =>
+    lines(
+      'name: users',
+      'frequency: daily',
+      'steps:',
+      '  - step_type: extract-s3',
+      '    name: incoming',
+      '    directory_uri: s3://acme-etl/{S3_BASE_PATH}/users/',
+      ...load,
+    );
+
+  it('a pii column fed by any producer (here extract-s3) is checked at the load', () => {
+    const r = compileStep(
+      fromS3(
+        '  - step_type: create-load-redshift',
+        '    name: load',
+        '    table_definition: tables/users.sql',
+      ),
+      { configPath: config(), files },
+    );
+    expect(r.errors).toEqual([{ code: 'ETL3710', line: 9, column: 23 }]);
+    expect(r.diagnostics[0].hint).toContain(
+      "add to step 'load': transforms: { email: { mask: { keep: domain } } }",
+    );
+  });
+
+  it('transforms on the load compile to a task copy from S3 that the load reads; the checker accepts it', () => {
+    const r = compileStep(
+      fromS3(
+        '  - step_type: create-load-redshift',
+        '    name: load',
+        '    table_definition: tables/users.sql',
+        '    input_columns: [id, email, ssn, country]',
+        '    transforms:',
+        '      email: hmac_sha256',
+        '      ssn: drop',
+      ),
+      { configPath: config(), files },
+    );
+    expect(r.errors).toEqual([]);
+    const objs = r.objects('load');
+    const task = objs.find((o) => o.type === 'ShellCommandActivity')!;
+    expect(task.command).toBe('etlctl task copy "$@"');
+    const args = task.scriptArgument as string[];
+    expect(args[args.indexOf('--from-s3') + 1]).toMatch(/^s3:\/\/acme-etl\/.*\/users\/$/);
+    expect(args[args.indexOf('--columns') + 1]).toBe('id,email,ssn,country');
+    expect(JSON.parse(args[args.indexOf('--transforms') + 1])).toEqual([
+      { column: 'email', kind: 'hmac_sha256', key: 'k1' },
+      { column: 'ssn', kind: 'drop' },
+    ]);
+    const load = objs.find((o) => o.type === 'RedshiftCopyActivity')!;
+    const out = (task.output as { ref: string }).ref;
+    expect(load.input).toEqual({ ref: out });
+    expect(checkDefinition(r.definition!).filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('a config policy is applied at the load when the producer does not transform', () => {
+    const r = compileStep(
+      fromS3(
+        '  - step_type: create-load-redshift',
+        '    name: load',
+        '    table_definition: tables/users.sql',
+      ),
+      { configPath: config('  policy: { pii: hmac_sha256 }'), files },
+    );
+    expect(r.errors).toEqual([]);
+    const task = r.objects('load').find((o) => o.type === 'ShellCommandActivity')!;
+    const args = task.scriptArgument as string[];
+    expect(JSON.parse(args[args.indexOf('--transforms') + 1])).toEqual([
+      { column: 'email', kind: 'hmac_sha256', key: 'k1' },
+    ]);
+  });
+
+  it('load-redshift (no table definition) needs input_columns for its transforms', () => {
+    const r = compileStep(
+      fromS3(
+        '  - step_type: load-redshift',
+        '    name: load',
+        '    schema: staging',
+        '    table: users',
+        '    transforms:',
+        '      email: hmac_sha256',
+      ),
+      { configPath: config(), files },
+    );
+    expect(r.errors.map((e) => [e.code, e.line])).toEqual([['ETL3712', 12]]);
+  });
+});

@@ -184,6 +184,12 @@ describe('column transforms, MariaDB → PostgreSQL (integration)', () => {
       `transform extract: column customer_id: tokenize (domain customer on warehouse), 3 values`,
     ])
       expect(r.stdout).toContain(line);
+    // The task runs inside the engine and the load reads its output as it is written.
+    expect(r.stdout + r.stderr).toMatch(/START load\S* .*reading extract\S*'s output as it is written/);
+    const logs = allFiles(join(dir, '.etlctl')).filter((f) => f.endsWith('.log'));
+    expect(
+      logs.some((f) => readFileSync(f, 'utf8').includes('etlctl task copy runs inside the engine')),
+    ).toBe(true);
     first = await target();
     expect(first.map((u) => u.email)).toEqual([
       '***@example.com',
@@ -201,7 +207,14 @@ describe('column transforms, MariaDB → PostgreSQL (integration)', () => {
     expect(first[0].customer_id).toBe(first[2].customer_id);
     expect(first[0].customer_id).not.toBe(first[1].customer_id);
     // The key id is recorded with the output; the key value nowhere.
-    const meta = allFiles(join(dir, '.etlctl')).find((f) => f.endsWith('_etlctl_transforms.json'))!;
+    // Beside the output prefix, not in it: a Redshift COPY of the prefix reads only data.
+    const files = allFiles(join(dir, '.etlctl', 's3'));
+    const meta = files.find((f) => f.endsWith('/_etlctl_meta/output.transforms.json'))!;
+    expect(meta).toBeDefined();
+    const outputDir = meta.replace('/_etlctl_meta/output.transforms.json', '/output/');
+    expect(files.filter((f) => f.startsWith(outputDir)).map((f) => f.slice(outputDir.length))).toEqual([
+      'part-00000',
+    ]);
     const m = JSON.parse(readFileSync(meta, 'utf8')) as { transforms: { column: string; keyId?: string }[] };
     expect(m.transforms.find((t) => t.column === 'phone')?.keyId).toBe('k1');
     expect(m.transforms.find((t) => t.column === 'note')?.keyId).toBe('k2');
@@ -285,6 +298,54 @@ describe('column transforms, MariaDB → PostgreSQL (integration)', () => {
         .join('');
     expect(all).toContain('ETL3705');
     expect(all).not.toContain('SSN-555-55-5555');
+  });
+
+  it('transforms on a load step apply to its S3 input, streaming into the load', async () => {
+    const d = project();
+    writeFileSync(
+      join(d, 'tables/users2.sql'),
+      `CREATE TABLE ${SCHEMA}.users2 (id INTEGER NOT NULL, email VARCHAR(256), phone VARCHAR(64), customer_id VARCHAR(64), country_id INTEGER, note VARCHAR(1000));\n`,
+    );
+    writeFileSync(
+      join(d, 'load_side.yaml'),
+      `name: load_side
+frequency: one-time
+steps:
+  - step_type: extract-rds
+    name: extract
+    host_name: app_db
+    sql: SELECT id, email, phone, ssn, customer_id, country_id, note FROM ${SRC}
+  - step_type: create-load-redshift
+    name: load
+    table_definition: tables/users2.sql
+    input_columns: [id, email, phone, ssn, customer_id, country_id, note]
+    transforms:
+      email: { mask: { keep: domain } }
+      phone: hmac_sha256
+      ssn: drop
+`,
+    );
+    const r = runCli(['pipeline', 'activate', 'load_side.yaml'], { cwd: d, env: ENV });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('transform load: column phone: hmac_sha256 (key k1), 3 values');
+    expect(r.stdout).toContain('transform load: column ssn: drop, 4 values');
+    expect(r.stdout + r.stderr).toMatch(
+      /START load\.Load\S* .*reading load\.Transform\S*'s output as it is written/,
+    );
+    const got = (await pgc.query(`SELECT id, email, phone, note FROM ${SCHEMA}.users2 ORDER BY id`)).rows as {
+      email: string | null;
+      phone: string | null;
+      note: string | null;
+    }[];
+    expect(got.map((u) => u.email)).toEqual([
+      '***@example.com',
+      '***@example.org',
+      '***@sub.example.com',
+      null,
+    ]);
+    expect(got[0].phone).toBe(hmac(K1, '+1 555 0100'));
+    expect(got[3].phone).toBeNull();
+    expect(got.map((u) => u.note)).toEqual(['note\tone', 'back\\slash', null, '']);
   });
 
   it('compiled for AWS: the checker passes and the task command gives the same data locally', () => {

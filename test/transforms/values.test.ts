@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { encodeTsvRow, parseTsv } from '../../src/local/tsv.js';
 import { parseTransforms } from '../../src/transforms/spec.js';
 import { TransformPlan, TsvColumnTransform } from '../../src/transforms/stream.js';
+import { HmacSha256 } from '../../src/transforms/hmac.js';
 import { decryptValue, encryptValue, hmacSha256, maskValue } from '../../src/transforms/values.js';
+import { createHmac } from 'node:crypto';
 
 const KEY = Buffer.alloc(32, 7);
 const OTHER = Buffer.alloc(32, 9);
@@ -16,6 +18,26 @@ describe('value transforms', () => {
     expect(hmacSha256(KEY, 'a@b.c')).toBe(hmacSha256(KEY, 'a@b.c'));
     expect(hmacSha256(KEY, 'a@b.c')).not.toBe(hmacSha256(OTHER, 'a@b.c'));
     expect(hmacSha256(KEY, 'a@b.c')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('the prepared-key HMAC equals node:crypto for any key and value length', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 150 }),
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        (key, value) => {
+          const want = createHmac('sha256', key).update(value, 'utf8').digest('hex');
+          expect(new HmacSha256(key).hex(value)).toBe(want);
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // Every length around the one- and two-block padding boundaries.
+    const h = new HmacSha256(KEY);
+    for (let n = 0; n < 200; n++) {
+      const v = 'é'.repeat(n % 7) + 'x'.repeat(n);
+      expect(h.hex(v)).toBe(hmacSha256(KEY, v));
+    }
   });
 
   it('mask keeps the domain, the first or last characters, or nothing', () => {
@@ -77,6 +99,54 @@ describe('the transforms stream', () => {
       { column: 'email', transform: 'mask (keep domain)', kind: 'mask', values: 2 },
       { column: 'ssn', transform: 'drop', kind: 'drop', values: 3 },
     ]);
+  });
+
+  it('hmac on the byte path hashes the unescaped value, keeps NULL, and agrees across chunk cuts', async () => {
+    const rows: (string | null)[][] = [
+      ['1', 'ann@x.org', 'gone', 'tab\there\\ and\nnewline', 'Zoë'],
+      ['2', null, '', '\\N', ''],
+      ['3', 'back\\slash', 'x\ty', '', null],
+    ];
+    const plan = () =>
+      new TransformPlan([
+        { name: 'id' },
+        {
+          name: 'email',
+          action: { spec: { column: 'email', kind: 'hmac_sha256' }, hmac: new HmacSha256(KEY), keyId: 'k' },
+        },
+        { name: 'ssn', action: { spec: { column: 'ssn', kind: 'drop' } } },
+        {
+          name: 'note',
+          action: { spec: { column: 'note', kind: 'hmac_sha256' }, hmac: new HmacSha256(KEY) },
+        },
+        {
+          name: 'who',
+          action: { spec: { column: 'who', kind: 'mask' }, apply: (v) => maskValue(v, 'first', 1) },
+        },
+      ]);
+    const text = Buffer.from(rows.map((r) => encodeTsvRow(r)).join(''));
+    const h = (v: string | null) => (v === null ? null : hmacSha256(KEY, v));
+    const want = rows.map((r) => [
+      r[0],
+      h(r[1]),
+      h(r[3]),
+      r[4] === null ? null : maskValue(r[4], 'first', 1),
+    ]);
+    for (const size of [1, 3, 7, text.length]) {
+      const chunks = [];
+      for (let i = 0; i < text.length; i += size) chunks.push(text.subarray(i, i + size));
+      const p = plan();
+      const out = await buffer(Readable.from(chunks).pipe(new TsvColumnTransform(p)));
+      const back: (string | null)[][] = [];
+      for await (const batch of parseTsv(Readable.from([out]))) back.push(...batch);
+      expect(back).toEqual(want);
+      expect(p.applied().map((a) => [a.column, a.values])).toEqual([
+        ['email', 2],
+        ['ssn', 3],
+        ['note', 3],
+        ['who', 2],
+      ]);
+    }
   });
 
   it('a record with the wrong number of fields fails without printing it', async () => {

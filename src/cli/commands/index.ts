@@ -60,6 +60,9 @@ const BY_NAME: [string, CommandFile[]][] = [
   ],
   ['catalog', [() => import('./catalog-build.js'), () => import('./catalog-check.js')]],
   ['agent', [() => import('./agent.js')]],
+  // AWS Data Pipeline Task Runner (issue 15 e).
+  ['worker', [() => import('./worker.js')]],
+  ['state', [() => import('./state.js')]],
   ['ui', [() => import('./ui.js')]],
   [
     'task',

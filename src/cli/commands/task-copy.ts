@@ -32,7 +32,10 @@ export function register(program: Command): void {
       .option('--query <sql>', 'the SELECT to extract')
       .option('--from-s3 <uri>', 'source S3 data (engine TSV; with --columns)')
       .option('--columns <list>', 'comma-separated column names of the --from-s3 data')
-      .option('--to-s3 <uri>', 'target S3 directory (part-00000 and _etlctl_transforms.json)')
+      .option(
+        '--to-s3 <uri>',
+        'target S3 directory (part-00000; the transforms metadata goes to a sibling _etlctl_meta/<name>.transforms.json)',
+      )
       .option('--to-database <name>', 'target connection (with --table)')
       .option('--table <name>', 'target table')
       .option('--pipeline <name>', 'pipeline name, for the report', 'pipeline')

@@ -1,5 +1,6 @@
 /** Views of the personal-data commands: `task copy` (what the engine's run report reads) and `transforms decrypt`. */
 import type { CopyTaskReport } from '../../tasks/copy.js';
+import { copyReportLines } from '../../tasks/copy.js';
 import type { DecryptResult } from '../../transforms/decrypt.js';
 import type { View } from '../runner.js';
 
@@ -9,10 +10,7 @@ import type { View } from '../runner.js';
  */
 export const copyTaskView: View<CopyTaskReport> = {
   human(o, io) {
-    const r = o.result!;
-    for (const t of r.transforms)
-      io.out(`ETLCTL-TRANSFORM ${r.step}: column ${t.column}: ${t.transform}, ${t.values} values`);
-    io.out(`copied ${r.rows} rows to ${r.output} (columns: ${r.columns.join(', ')})`);
+    for (const line of copyReportLines(o.result!)) io.out(line);
   },
 };
 

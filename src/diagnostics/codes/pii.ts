@@ -99,8 +99,10 @@ export const PII_CODES: CodeTable = {
     summary: 'a personal-data column reaches a target that is not restricted without a transform',
     explain:
       'A column declared pii or sensitive (in a table definition `-- etlctl: pii=…`) is loaded into a table ' +
-      'of a connection not marked `restricted: true`, and no step on the way transforms it. Add a transform ' +
-      'for the column on the extract step (the hint names one), set a policy for the level in config ' +
+      'of a connection not marked `restricted: true`, and no step on the way transforms it. Every load step ' +
+      '(create-load-redshift, load-redshift, load-postgres, load-reload-pk) checks its table, whatever step ' +
+      'produced its input. Add a transform for the column on the extract or the load step (the hint names ' +
+      'one), set a policy for the level in config ' +
       '`transforms.policy`, or load into a restricted connection.',
   },
   ETL3711: {
@@ -108,6 +110,16 @@ export const PII_CODES: CodeTable = {
     category: 'config',
     summary: 'a transform policy in the config cannot be read',
     explain: `config \`transforms.policy\` maps a PII level (internal, pii, sensitive) to a transform kind: e.g. {pii: hmac_sha256, sensitive: drop}. ${TRANSFORMS}`,
+  },
+  ETL3712: {
+    severity: 'error',
+    category: 'compile',
+    summary: 'transforms on a load step cannot find their columns in the input',
+    explain:
+      'A load step with `transforms:` reads its S3 input (engine TSV) through `etlctl task copy`, which needs ' +
+      'the column names of that data in order. They default to the columns of the table definition; when ' +
+      'the input has other columns (one to drop, or a load without a table definition such as load-redshift), ' +
+      'list them under `input_columns:`.',
   },
   ETL3720: {
     severity: 'error',

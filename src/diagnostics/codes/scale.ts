@@ -66,4 +66,35 @@ export const SCALE_CODES: CodeTable = {
     'The state store has no pipeline of that name (or no instances of it). Activate it first with ' +
       '`etlctl pipeline activate --enqueue FILE`, and check that `local.state_url` names the same store.',
   ),
+  ETL7814: error(
+    'engine',
+    'state import: the store already holds history',
+    '`etlctl state import FILE` loads an export into an empty store. The store it was pointed at already has ' +
+      'pipelines, runs or instances, which the import would replace. Point it at an empty store (a new ' +
+      '`?schema=NAME`, a new state directory), or pass `--force` to replace what is there.',
+    2,
+  ),
+  ETL7815: error(
+    'engine',
+    'state import: the file is not an etlctl state export',
+    '`etlctl state import` reads what `etlctl state export` writes: NDJSON (a header line with ' +
+      '`etlctl_state`, then one `{"table": …, "row": {…}}` per line) or one JSON document (`--format json`). ' +
+      'The file named, at the line named, is neither.',
+    2,
+  ),
+  ETL7816: error(
+    'engine',
+    'state import: the export comes from a newer state store',
+    'The export was written by an etlctl whose state store schema is newer than this one, so its rows may ' +
+      'have columns this etlctl does not know. Import it with that etlctl, or upgrade etlctl here.',
+    2,
+  ),
+  ETL7817: error(
+    'engine',
+    'state command: the arguments do not name one store or one output',
+    'A `state` command works on one store: `--state-url` (PostgreSQL) or `--state-dir` (SQLite), or the ' +
+      "config's. `state export --json` prints the envelope on standard output, so the export needs `-o FILE`; " +
+      '`--format` is `ndjson` or `json`.',
+    2,
+  ),
 };

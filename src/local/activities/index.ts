@@ -54,7 +54,13 @@ export async function runActivity(type: string, ctx: ShellContext): Promise<Acti
     ctx.log('[etlctl] worker bootstrap skipped locally: `etlctl task` steps run with this etlctl');
     return {};
   }
-  if (type === 'ShellCommandActivity') return (await import('./shell.js')).runShellCommand(ctx);
+  if (type === 'ShellCommandActivity') {
+    // A compiled `etlctl task copy` runs in this process, so its output can stream into its load.
+    const { copyTaskOf, runCopyTaskInProcess } = await import('./etlctl-task.js');
+    const copy = copyTaskOf(ctx.object);
+    if (copy) return runCopyTaskInProcess(ctx, copy);
+    return (await import('./shell.js')).runShellCommand(ctx);
+  }
   const load = DATA_PLANE[type];
   if (!load) throw new EtlError(checkRunnable([{ id: ctx.object.id, type }]));
   return (await load())(ctx);

@@ -85,6 +85,7 @@ export function parseStateUrl(url: string): { connectionString: string; schema: 
 
 export class PgStateStore implements StateStore {
   readonly location: string;
+  readonly identity: string;
   readonly schema: string;
   /** The pool (tests and `state export` read through it). */
   readonly pool: pg.Pool;
@@ -94,6 +95,8 @@ export class PgStateStore implements StateStore {
     const { connectionString, schema } = parseStateUrl(url);
     this.location = redactUrl(url);
     this.schema = schema;
+    // Database and schema, not host: agents reach one server under different names.
+    this.identity = `postgres:${decodeURIComponent(new URL(connectionString).pathname.slice(1))}/${schema}`;
     this.clock = opts.clock ?? Date.now;
     this.pool = new pg.Pool({
       connectionString,

@@ -282,6 +282,11 @@ export type GridCell = Pick<
 export interface StateStore {
   /** Where the store lives, for messages (a file path or a redacted URL). */
   readonly location: string;
+  /**
+   * The store's name in exactly-once markers (commits.ts), the same from every machine (default:
+   * `location`). A shared store is reached under other host names from other machines.
+   */
+  readonly identity?: string;
   close(): Promise<void>;
 
   pipeline(name: string): Promise<PipelineRow | undefined>;
