@@ -311,7 +311,18 @@ export async function loadAndCheck(paths: string[], opts: FrontOptions = {}): Pr
     pipelines
       .flatMap((p) => p.diagnostics)
       .filter((d) => {
-        const key = `${d.code}\0${d.file ?? ''}\0${d.line ?? ''}\0${d.message}`;
+        // Every field: findings of one pipeline that differ only in column or object stay apart.
+        const key = [
+          d.code,
+          d.severity,
+          d.file,
+          d.line,
+          d.column,
+          d.objectId,
+          d.field,
+          d.message,
+          d.hint,
+        ].join('\0');
         if (seen.has(key)) return false;
         seen.add(key);
         return true;

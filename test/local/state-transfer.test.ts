@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG_SCHEMA_VERSION } from '../../src/local/state/pg-schema.js';
 import { PG_URL } from '../db.js';
 import { tempDir } from './helpers.js';
 
@@ -96,11 +97,11 @@ describe('state migrate, export, import', () => {
     expect(json('state migrate', ['state', 'migrate', '--state-url', url]).result).toMatchObject({
       kind: 'postgres',
       from: 0,
-      to: 1,
+      to: PG_SCHEMA_VERSION,
     });
     expect(json('state migrate', ['state', 'migrate', '--state-url', url]).result).toMatchObject({
-      from: 1,
-      to: 1,
+      from: PG_SCHEMA_VERSION,
+      to: PG_SCHEMA_VERSION,
     });
     expect(json('state migrate', ['state', 'migrate']).result).toMatchObject({
       kind: 'sqlite',
