@@ -9,6 +9,8 @@
  * KEEP_EXISTING read their merge key from it (activities/data.ts `tableInfo`).
  */
 import type { Token } from './translate.js';
+// Function declarations only: translate.ts imports this module too, and these are called at run time.
+import { matchParen, splitArgs } from './translate.js';
 
 /** The comment on the index that records a declared (not enforced) Redshift primary key. */
 export const INFORMATIONAL_KEY_COMMENT = 'etlctl: Redshift PRIMARY KEY (informational, not enforced)';
@@ -34,35 +36,6 @@ function sigIndexes(tokens: Token[], start: number, end: number): number[] {
   return out;
 }
 
-function closeParen(tokens: Token[], open: number): number {
-  let depth = 0;
-  for (let k = open; k < tokens.length; k++) {
-    if (tokens[k].type !== 'punct') continue;
-    if (tokens[k].text === '(') depth++;
-    else if (tokens[k].text === ')' && --depth === 0) return k;
-  }
-  return -1;
-}
-
-/** Top-level comma-separated ranges [start, end) inside the parentheses at open…close. */
-function elements(tokens: Token[], open: number, close: number): [number, number][] {
-  const out: [number, number][] = [];
-  let depth = 0;
-  let start = open + 1;
-  for (let k = open + 1; k < close; k++) {
-    const t = tokens[k];
-    if (t.type !== 'punct') continue;
-    if (t.text === '(') depth++;
-    else if (t.text === ')') depth--;
-    else if (t.text === ',' && depth === 0) {
-      out.push([start, k]);
-      start = k + 1;
-    }
-  }
-  out.push([start, close]);
-  return out;
-}
-
 const text = (tokens: Token[], from: number, to: number): string =>
   tokens
     .slice(from, to)
@@ -73,9 +46,9 @@ const text = (tokens: Token[], from: number, to: number): string =>
 
 /** The column names inside `(a, b)` starting at the '(' at `open`, as written. */
 function columnList(tokens: Token[], open: number): { names: string[]; close: number } {
-  const close = closeParen(tokens, open);
+  const close = matchParen(tokens, open);
   if (close < 0) return { names: [], close: tokens.length - 1 };
-  const names = elements(tokens, open, close)
+  const names = splitArgs(tokens, open, close)
     .map(([s, e]) => text(tokens, s, e))
     .filter((n) => n !== '');
   return { names, close };
@@ -155,7 +128,7 @@ function columnConstraints(
       to = j + 1;
       while (tokens[sig[to + 1]]?.text === '.') to += 2;
       if (tokens[sig[to + 1]]?.text === '(') {
-        const close = closeParen(tokens, sig[to + 1]);
+        const close = matchParen(tokens, sig[to + 1]);
         to = sig.indexOf(close);
       }
       found.push(text(tokens, sig[j], sig[to] + 1));
@@ -222,7 +195,7 @@ function keyNote(written: string, index: string): string {
 function fromCreateTable(tokens: Token[]): InformationalConstraints | undefined {
   const parts = createTableParts(tokens);
   if (!parts) return undefined;
-  const close = closeParen(tokens, parts.open);
+  const close = matchParen(tokens, parts.open);
   if (close < 0) return undefined;
   const table = text(tokens, parts.name[0], parts.name[1]);
   const notes: { line: number; text: string }[] = [];
@@ -230,7 +203,7 @@ function fromCreateTable(tokens: Token[]): InformationalConstraints | undefined 
   const notNullAt = new Set<number>();
   let key: { columns: string[]; name?: string; written: string; line: number } | undefined;
   const kept: [number, number][] = [];
-  for (const [s, e] of elements(tokens, parts.open, close)) {
+  for (const [s, e] of splitArgs(tokens, parts.open, close)) {
     const line = tokens[sigIndexes(tokens, s, e)[0] ?? s]?.line ?? 1;
     const c = tableConstraint(tokens, s, e);
     if (c) {

@@ -224,7 +224,7 @@ function prevSig(tokens: Token[], i: number): number {
 }
 
 /** Index of the ')' matching the '(' at `open`, or -1. */
-function matchParen(tokens: Token[], open: number): number {
+export function matchParen(tokens: Token[], open: number): number {
   let depth = 0;
   for (let k = open; k < tokens.length; k++) {
     const t = tokens[k];
@@ -239,7 +239,7 @@ function matchParen(tokens: Token[], open: number): number {
 }
 
 /** Top-level comma-separated ranges [start, end) between open and close parens. */
-function splitArgs(tokens: Token[], open: number, close: number): [number, number][] {
+export function splitArgs(tokens: Token[], open: number, close: number): [number, number][] {
   const args: [number, number][] = [];
   let depth = 0;
   let start = open + 1;
